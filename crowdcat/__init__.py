@@ -1,0 +1,78 @@
+"""crowdcat: crowdsourced description of scanned archival files."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from crowdcat import config as settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: settings, extensions, blueprints, CLI. Never migrates."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(settings.from_environment())
+    if config:
+        app.config.update(config)
+    Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _register_commands(app: Flask) -> None:
+    """Attach our CLI commands to app.cli (the `crowdcat` and `flask` commands both see them)."""
+    from crowdcat.cli import app_commands
+
+    for command in app_commands():
+        app.cli.add_command(command)
+
+
+def _init_extensions(app: Flask) -> None:
+    """Bind every extension to the app."""
+    from crowdcat import i18n
+    from crowdcat.database import configure_engine
+    from crowdcat.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app)
+
+    from crowdcat.auth.login import init_login
+
+    init_login(app, login_manager)
+
+
+# Route modules attach their views to their package's blueprint when imported.
+ROUTE_MODULES = (
+    "crowdcat.main.routes",
+    "crowdcat.auth.routes",
+    "crowdcat.admin.users",
+)
+BLUEPRINTS = (("crowdcat.main", ""), ("crowdcat.auth", "/auth"), ("crowdcat.admin", "/admin"))
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Attach the blueprints and error handlers."""
+    from importlib import import_module
+
+    from crowdcat.errors import init_errors
+
+    for module in ROUTE_MODULES:
+        import_module(module)
+    for package, prefix in BLUEPRINTS:
+        app.register_blueprint(import_module(package).bp, url_prefix=prefix or None)
+    init_errors(app)

@@ -1,0 +1,57 @@
+"""Settings, read from the environment in one place."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+LOCALES = ("zh_Hant", "zh_Hans", "en")
+DEFAULT_LOCALE = "zh_Hant"
+
+
+def _data_dir() -> Path:
+    """Return the data directory (database, scans, secret key)."""
+    return Path(os.environ.get("CROWDCAT_DATA_DIR", "instance")).resolve()
+
+
+def _secret_key(data_dir: Path) -> str:
+    """Use SECRET_KEY, or a random key kept in the data directory so sessions survive restarts."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = data_dir / "secret_key"
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_url(data_dir: Path) -> str:
+    """DATABASE_URL, or an SQLite file in the data directory."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres://"):  # Heroku-style URLs name the old dialect
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url or f"sqlite:///{data_dir / 'crowdcat.sqlite3'}"
+
+
+def from_environment() -> dict:
+    """Build the Flask config mapping from environment variables."""
+    data_dir = _data_dir()
+    return {
+        "DATA_DIR": str(data_dir),
+        "SECRET_KEY": _secret_key(data_dir),
+        "SQLALCHEMY_DATABASE_URI": database_url(data_dir),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": int(os.environ.get("CROWDCAT_MAX_UPLOAD_MB", "512")) * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("CROWDCAT_TIMEZONE", "Asia/Shanghai"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("CROWDCAT_SECURE_COOKIES", "false").lower() == "true",
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

@@ -1,0 +1,47 @@
+"""Site-wide views."""
+from __future__ import annotations
+
+from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from crowdcat.config import LOCALES
+from crowdcat.extensions import csrf, db
+from crowdcat.i18n import LANG_COOKIE
+from crowdcat.main import bp
+from crowdcat.models import Project, ProjectStatus
+from crowdcat.services import accounts
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+@bp.route("/")
+def index():
+    """Home: what crowdcat is and the projects open for keying."""
+    projects = db.session.scalars(
+        select(Project).where(Project.status == ProjectStatus.ACTIVE).order_by(Project.title)
+    ).all()
+    return render_template("main/index.html", projects=projects)
+
+
+@bp.route("/lang/<code>", methods=["POST"])
+def set_language(code: str):
+    """Switch the UI language; remembered on the account and in a cookie."""
+    if code not in LOCALES:
+        abort(400)
+    if current_user.is_authenticated:
+        accounts.set_locale(db.session, current_user, code)
+        db.session.commit()
+    back = request.form.get("next") or url_for("main.index")
+    if not back.startswith("/") or back.startswith("//"):
+        back = url_for("main.index")
+    response = redirect(back)
+    response.set_cookie(LANG_COOKIE, code, max_age=ONE_YEAR, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.route("/healthz")
+@csrf.exempt
+def healthz():
+    """A trivial endpoint: load balancers' health check and the benchmarks' baseline."""
+    return jsonify(status="ok")

@@ -1,0 +1,14 @@
+"""Typed SQLAlchemy models, one module per aggregate."""
+from crowdcat.models.audit import AuditEvent
+from crowdcat.models.base import Base, utcnow
+from crowdcat.models.entry import Entry, EntryStatus
+from crowdcat.models.page import Access, Page, PageStatus, Reservation
+from crowdcat.models.project import FieldKind, FieldSpec, Project, ProjectStatus
+from crowdcat.models.submission import SkipReason, Submission
+from crowdcat.models.user import ApiToken, Role, User
+
+__all__ = [
+    "Access", "ApiToken", "AuditEvent", "Base", "Entry", "EntryStatus", "FieldKind", "FieldSpec",
+    "Page", "PageStatus", "Project", "ProjectStatus", "Reservation", "Role", "SkipReason",
+    "Submission", "User", "utcnow",
+]

@@ -1,0 +1,63 @@
+"""The catalog entry of a page: reconciled proposal, then reviewed final values."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crowdcat.models.base import Base, JSONType, enum_column, utcnow
+from crowdcat.models.page import Page
+from crowdcat.models.user import User
+
+
+class EntryStatus(enum.StrEnum):
+    """Where an entry stands between keying and the finished catalog."""
+
+    KEYING = "keying"          # the page still collects submissions
+    REVIEW = "review"          # every field decided; waits for a reviewer
+    CONFLICT = "conflict"      # maximum reached without agreement; a reviewer decides
+    APPROVED = "approved"      # in the catalog
+    REJECTED = "rejected"      # not a catalog entry (blank or illegible page)
+
+
+class Entry(Base):
+    """One catalog entry per page."""
+
+    __tablename__ = "entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("pages.id", ondelete="CASCADE"), unique=True
+    )
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
+    status: Mapped[EntryStatus] = mapped_column(
+        enum_column(EntryStatus, "entry_status"), default=EntryStatus.KEYING
+    )
+    # PageResult.to_dict() of the last reconciliation: per field value, status, groups, votes.
+    reconciled: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Final values per field, set by review; NULL until reviewed.
+    values: Mapped[dict[str, Any] | None] = mapped_column("final_values", JSONType)
+    submission_count: Mapped[int] = mapped_column(default=0)
+    reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Optimistic concurrency: two reviewers cannot overwrite each other silently.
+    version: Mapped[int] = mapped_column(default=1)
+
+    page: Mapped[Page] = relationship()
+    reviewer: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (
+        sa.CheckConstraint(
+            "status <> 'approved' OR (final_values IS NOT NULL AND reviewer_id IS NOT NULL"
+            " AND reviewed_at IS NOT NULL)",
+            name="approved_has_review",
+        ),
+        sa.Index("ix_entries_project_status", "project_id", "status", "updated_at"),
+        sa.Index("ix_entries_approved", "project_id", "status", "reviewed_at"),
+    )

@@ -1,0 +1,88 @@
+"""Scanned pages and the reservations that hand them to volunteers."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crowdcat.models.base import Base, JSONType, enum_column, utcnow
+from crowdcat.models.project import Project
+
+
+class Access(enum.StrEnum):
+    """Who may see a page: open pages go to the crowd, restricted ones to staff only."""
+
+    OPEN = "open"
+    RESTRICTED = "restricted"
+
+
+class PageStatus(enum.StrEnum):
+    """Whether a page still wants keying."""
+
+    KEYING = "keying"
+    DONE = "done"
+
+
+class Page(Base):
+    """One scanned image of a project, keyed into one catalog entry."""
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
+    sequence: Mapped[int]
+    image_key: Mapped[str] = mapped_column(sa.String(200))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    width: Mapped[int]
+    height: Mapped[int]
+    byte_size: Mapped[int] = mapped_column(sa.BigInteger)
+    original_name: Mapped[str] = mapped_column(sa.String(500))
+    access: Mapped[Access] = mapped_column(enum_column(Access, "access"), default=Access.OPEN)
+    status: Mapped[PageStatus] = mapped_column(
+        enum_column(PageStatus, "page_status"), default=PageStatus.KEYING
+    )
+    # Counters kept by the submission service so that "next page" needs no aggregate.
+    submission_count: Mapped[int] = mapped_column(default=0)
+    # How many submissions the page wants in all right now (agree_needed, raised on disagreement).
+    wanted: Mapped[int] = mapped_column(default=2)
+    # Values known before keying (reference parts from an import's metadata CSV).
+    prefill: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    project: Mapped[Project] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("project_id", "sequence"),
+        sa.UniqueConstraint("project_id", "content_hash"),
+        sa.CheckConstraint("submission_count >= 0", name="submission_count_non_negative"),
+        sa.CheckConstraint("wanted >= 1", name="wanted_positive"),
+        sa.CheckConstraint("width > 0 AND height > 0", name="size_positive"),
+        sa.Index(
+            "ix_pages_assignment",
+            "project_id", "status", "access", sa.text("submission_count DESC"), "sequence",
+        ),
+    )
+
+
+class Reservation(Base):
+    """A page held for one volunteer until `expires_at`."""
+
+    __tablename__ = "reservations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(sa.ForeignKey("pages.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+
+    page: Mapped[Page] = relationship()
+
+    __table_args__ = (
+        # A volunteer holds at most one page of a project at a time.
+        sa.UniqueConstraint("user_id", "project_id"),
+        sa.Index("ix_reservations_page_expires", "page_id", "expires_at"),
+    )
