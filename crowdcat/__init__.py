@@ -61,8 +61,14 @@ ROUTE_MODULES = (
     "crowdcat.main.routes",
     "crowdcat.auth.routes",
     "crowdcat.admin.users",
+    "crowdcat.scans.routes",
 )
-BLUEPRINTS = (("crowdcat.main", ""), ("crowdcat.auth", "/auth"), ("crowdcat.admin", "/admin"))
+BLUEPRINTS = (
+    ("crowdcat.main", ""),
+    ("crowdcat.auth", "/auth"),
+    ("crowdcat.admin", "/admin"),
+    ("crowdcat.scans", ""),
+)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,0 +1,4 @@
+"""Serving scan images through authorized routes only."""
+from flask import Blueprint
+
+bp = Blueprint("scans", __name__)
