@@ -17,7 +17,7 @@ FieldDef = dict[str, Any]
 DOC_TYPES = ["訓令", "指令", "命令", "呈", "咨", "公函", "代電", "布告", "報告", "批",
              "簽呈", "通知", "電報", "函", "其他"]
 CLASSIFICATIONS = ["普通", "密", "機密", "絕密"]
-LANGUAGES = ["漢語", "英語", "日語", "俄語", "其他"]
+LANGUAGES = ["漢語", "英語", "日語", "俄語", "漢英對照", "其他"]
 # Typed when a value is really absent; they count as blank when votes are counted.
 BLANK_VALUES = ["無", "无", "不詳", "不详", "/", "-"]
 
