@@ -276,6 +276,9 @@ def parse_date(text: str) -> ParsedDate | None:
             year: int | None = 1
         else:
             year = _date_part(match["y"])
+            # Republic-era documents often drop 民國: 卅七年五月十日 is 民國三十七年. A Gregorian
+            # year is never written with fewer than three digits, so a short year is a ROC year.
+            roc = roc or (year is not None and year < 100)
         return _build_date(year, _date_part(match["m"]), _date_part(match["d"]), roc)
     match = _SEPARATED_DATE.fullmatch(compact) or _COMPACT_DATE.fullmatch(compact)
     if match is None:

@@ -205,3 +205,12 @@ def test_parse_date_is_total_and_stable(value: str) -> None:
     parsed = parse_date(value)
     if parsed is not None:
         assert parse_date(parsed.iso) == parsed
+
+
+@pytest.mark.parametrize(("typed", "iso"), [
+    ("卅七年十一月二十八日", "1948-11-28"),
+    ("廿二年九月二十八日", "1933-09-28"),
+    ("37年5月10日", "1948-05-10"),
+])
+def test_a_short_year_without_the_era_is_a_republic_year(typed, iso):
+    assert parse_date(typed).iso == iso
