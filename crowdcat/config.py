@@ -45,6 +45,10 @@ def from_environment() -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url(data_dir),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "MAX_CONTENT_LENGTH": int(os.environ.get("CROWDCAT_MAX_UPLOAD_MB", "512")) * 1024 * 1024,
+        # Scan import: decompression-bomb guard, and fetching manifest images by URL.
+        "MAX_IMAGE_PIXELS": int(os.environ.get("CROWDCAT_MAX_IMAGE_PIXELS", "200000000")),
+        "IMPORT_FETCH_TIMEOUT": float(os.environ.get("CROWDCAT_IMPORT_FETCH_TIMEOUT", "30")),
+        "IMPORT_MAX_FILE_MB": int(os.environ.get("CROWDCAT_IMPORT_MAX_FILE_MB", "512")),
         "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("CROWDCAT_TIMEZONE", "Asia/Shanghai"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

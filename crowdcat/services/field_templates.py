@@ -68,7 +68,64 @@ REPUBLIC_FILE_LEVEL: list[FieldDef] = [
        options={"fuzzy_threshold": 90, "blank_values": BLANK_VALUES}),
 ]
 
-TEMPLATES: dict[str, list[FieldDef]] = {"republic_file_level": REPUBLIC_FILE_LEVEL}
+RETENTION_PERIODS = ["永久", "定期30年", "定期10年"]
+SECRECY_LEVELS = ["非密", "秘密", "機密", "絕密"]
+
+# DA/T 22-2015 (歸檔文件整理規則), item level (件): 檔號 = 全宗號-年度-保管期限-機構(問題)-件號.
+DAT22_ITEM_LEVEL: list[FieldDef] = [
+    _f("fonds_no", FieldKind.REFERENCE, "全宗號", "全宗号", "Fonds no."),
+    _f("year", FieldKind.REFERENCE, "年度", "年度", "Year",
+       help=_help("文件形成年度，四位數字，如 1948。", "文件形成年度，四位数字，如 1948。",
+                  "Year the document was made, four digits, e.g. 1948.")),
+    _f("retention", FieldKind.SELECT, "保管期限", "保管期限", "Retention period",
+       choices=RETENTION_PERIODS),
+    _f("org_class", FieldKind.REFERENCE, "機構（問題）", "机构（问题）", "Organization or subject",
+       help=_help("機構或問題分類代號；未分類時留空。", "机构或问题分类代号；未分类时留空。",
+                  "Organization or subject class code; empty when not classified.")),
+    _f("item_no", FieldKind.REFERENCE, "件號", "件号", "Item no."),
+    _f("reference_code", FieldKind.REFERENCE, "檔號", "档号", "Reference code", keyed=False,
+       help=_help("由全宗號-年度-保管期限-機構（問題）-件號組成，不需著錄。",
+                  "由全宗号-年度-保管期限-机构（问题）-件号组成，不需著录。",
+                  "Composed from fonds-year-retention-organization-item; not keyed.")),
+    _f("creator", FieldKind.TEXT, "責任者", "责任者", "Creator",
+       options={"fold_variants": True, "blank_values": BLANK_VALUES}),
+    _f("doc_no", FieldKind.TEXT, "文號", "文号", "Document no.",
+       options={"blank_values": BLANK_VALUES}),
+    _f("title", FieldKind.TEXT, "題名", "题名", "Title", required=True,
+       options={"fold_variants": True}),
+    _f("date", FieldKind.DATE, "日期", "日期", "Date", required=True),
+    _f("classification", FieldKind.SELECT, "密級", "密级", "Security classification",
+       choices=SECRECY_LEVELS),
+    _f("pages", FieldKind.INTEGER, "頁數", "页数", "Pages"),
+    _f("notes", FieldKind.LONG_TEXT, "備註", "备注", "Notes",
+       options={"fuzzy_threshold": 90, "blank_values": BLANK_VALUES}),
+]
+
+ENGLISH_ARCHIVAL: list[FieldDef] = [
+    _f("reference_code", FieldKind.TEXT, "檔號", "档号", "Reference code"),
+    _f("title", FieldKind.TEXT, "題名", "题名", "Title", required=True),
+    _f("creator", FieldKind.TEXT, "責任者", "责任者", "Creator",
+       options={"blank_values": ["unknown", "n/a", "-"]}),
+    _f("date", FieldKind.DATE, "日期", "日期", "Date", required=True),
+    _f("extent", FieldKind.TEXT, "數量", "数量", "Extent",
+       help=_help("如「3 頁」。", "如“3 页”。", "E.g. 3 pages.")),
+    _f("scope_content", FieldKind.LONG_TEXT, "內容提要", "内容提要", "Scope and content",
+       options={"fuzzy_threshold": 85}),
+    _f("notes", FieldKind.LONG_TEXT, "附註", "附注", "Notes",
+       options={"fuzzy_threshold": 90, "blank_values": ["none", "n/a", "-"]}),
+]
+
+TEMPLATES: dict[str, list[FieldDef]] = {
+    "republic_file_level": REPUBLIC_FILE_LEVEL,
+    "dat22_item_level": DAT22_ITEM_LEVEL,
+    "english_archival": ENGLISH_ARCHIVAL,
+}
+# How each template composes its reference code (檔號) from its fields.
+REFERENCE_FORMATS: dict[str, str] = {
+    "republic_file_level": "{fonds_no}-{catalog_no}-{volume_no}-{item_no}",
+    "dat22_item_level": "{fonds_no}-{year}-{retention}-{org_class}-{item_no}",
+    "english_archival": "{reference_code}",  # keyed whole
+}
 
 
 def apply_template(session: Session, project: Project, name: str) -> list[FieldSpec]:

@@ -1,0 +1,59 @@
+"""How far a project's pages have come: never keyed, keying, review, conflict, approved."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from crowdcat.models import Entry, EntryStatus, Page
+
+STAGES = ("new", "keying", "review", "conflict", "approved", "rejected")
+
+
+@dataclass
+class Progress:
+    """Page counts per stage of one project."""
+
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STAGES, 0))
+
+    @property
+    def total(self) -> int:
+        """All pages."""
+        return sum(self.counts.values())
+
+    def share(self, stage: str) -> float:
+        """The stage's share of all pages, in percent."""
+        return 100.0 * self.counts[stage] / self.total if self.total else 0.0
+
+    @property
+    def done_percent(self) -> int:
+        """Approved (or set aside as not an entry), in whole percent."""
+        done = self.counts["approved"] + self.counts["rejected"]
+        return int(100 * done / self.total) if self.total else 0
+
+
+def project_progress(session: Session, project_ids: Iterable[int]) -> dict[int, Progress]:
+    """Progress of several projects in one grouped query."""
+    ids = list(project_ids)
+    result = {pid: Progress() for pid in ids}
+    if not ids:
+        return result
+    stage = case(
+        (Entry.status == EntryStatus.REVIEW, "review"),
+        (Entry.status == EntryStatus.CONFLICT, "conflict"),
+        (Entry.status == EntryStatus.APPROVED, "approved"),
+        (Entry.status == EntryStatus.REJECTED, "rejected"),
+        (Page.submission_count > 0, "keying"),
+        (Entry.status == EntryStatus.KEYING, "keying"),
+        else_="new",
+    )
+    rows = session.execute(
+        select(Page.project_id, stage, func.count())
+        .select_from(Page).outerjoin(Entry, Entry.page_id == Page.id)
+        .where(Page.project_id.in_(ids)).group_by(Page.project_id, stage)
+    )
+    for project_id, name, count in rows:
+        result[project_id].counts[name] += count
+    return result

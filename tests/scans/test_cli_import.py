@@ -1,0 +1,76 @@
+"""`crowdcat import` and `crowdcat import-manifest` on real files."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from crowdcat.models import Access, Page
+from crowdcat.services.field_templates import REPUBLIC_FILE_LEVEL
+from tests.factories_scans import scan
+
+
+def _pages(session, project):
+    session.expire_all()
+    return session.scalars(select(Page).where(Page.project_id == project.id)
+                           .order_by(Page.sequence)).all()
+
+
+def test_import_a_folder_with_bad_files(app, session, factory, tmp_path: Path):
+    project = factory.project(fields=REPUBLIC_FILE_LEVEL)
+    for n in (1, 2, 10):
+        (tmp_path / f"{n}.jpg").write_bytes(scan((200, 280), seed=n))
+    (tmp_path / "readme.jpg").write_text("hello")
+    (tmp_path / "meta.csv").write_text("filename,全宗號,案卷號\n10.jpg,J1,7\n", encoding="utf-8")
+    folder = tmp_path
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import", project.slug, str(folder), "--restricted",
+                                 "--metadata", str(tmp_path / "meta.csv")])
+    assert result.exit_code == 1
+    assert "readme.jpg: Not an image in an accepted format" in result.output
+    assert "meta.csv:" in result.output  # the CSV in the folder is not a scan either
+    assert "3 pages added from 3 files" in result.output
+    pages = _pages(session, project)
+    assert [p.original_name for p in pages] == ["1.jpg", "2.jpg", "10.jpg"]
+    assert {p.access for p in pages} == {Access.RESTRICTED}
+    assert pages[2].prefill == {"fonds_no": "J1", "volume_no": "7"}
+
+    again = runner.invoke(args=["import", project.slug, str(folder)])
+    assert "0 pages added from 0 files; 3 files already imported" in again.output
+    assert len(_pages(session, project)) == 3
+
+
+def test_import_a_clean_folder_exits_zero(app, session, factory, tmp_path: Path):
+    project = factory.project()
+    (tmp_path / "a.jpg").write_bytes(scan(seed=1))
+    result = app.test_cli_runner().invoke(args=["import", project.slug, str(tmp_path)])
+    assert result.exit_code == 0, result.output
+
+
+def test_unknown_project_and_bad_metadata_change_nothing(app, session, factory, tmp_path):
+    (tmp_path / "a.jpg").write_bytes(scan(seed=1))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["import", "nope", str(tmp_path)])
+    assert result.exit_code != 0 and "No project" in result.output
+    project = factory.project()
+    (tmp_path / "m.csv").write_text("filename,shelf\na.jpg,3\n")
+    result = runner.invoke(args=["import", project.slug, str(tmp_path),
+                                 "--metadata", str(tmp_path / "m.csv")])
+    assert result.exit_code != 0 and "shelf" in result.output
+    assert _pages(session, project) == []
+
+
+def test_import_manifest(app, session, factory, tmp_path: Path):
+    project = factory.project()
+    (tmp_path / "p1.png").write_bytes(scan((200, 280), "PNG", seed=1))
+    (tmp_path / "p2.webp").write_bytes(scan((200, 280), "WEBP", seed=2))
+    manifest = {"@context": "http://iiif.io/api/presentation/2/context.json",
+                "sequences": [{"canvases": [
+                    {"label": "二", "images": [{"resource": {"@id": "p2.webp"}}]},
+                    {"label": "一", "images": [{"resource": {"@id": "p1.png"}}]}]}]}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest))
+    result = app.test_cli_runner().invoke(
+        args=["import-manifest", project.slug, str(tmp_path / "manifest.json")])
+    assert result.exit_code == 0, result.output
+    assert [p.original_name for p in _pages(session, project)] == ["0001 二", "0002 一"]

@@ -1,0 +1,141 @@
+"""Scan images over HTTP: access-controlled, cached with ETags, IIIF level 1 for the viewer."""
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from flask import current_app
+from PIL import Image
+
+from crowdcat.models import Access, ProjectStatus, Role
+from crowdcat.services import derivatives
+from crowdcat.services.storage import storage_for
+from tests.factories_scans import import_page, scan
+
+ROUTES = ("/scans/{id}/image", "/scans/{id}/thumbnail", "/iiif/{id}/info.json",
+          "/iiif/{id}/full/200,/0/default.jpg")
+
+
+def _image(response) -> Image.Image:
+    return Image.open(io.BytesIO(response.data))
+
+
+@pytest.fixture
+def scan_page(session, factory):
+    return import_page(session, factory.project(), scan((1500, 2100), seed=1), "p.jpg")
+
+
+def test_volunteer_gets_web_image_and_thumbnail_with_cache_headers(client, auth, factory,
+                                                                   scan_page):
+    auth.login(factory.user().email)
+    web = client.get(f"/scans/{scan_page.id}/image")
+    assert web.status_code == 200 and web.mimetype == "image/jpeg"
+    assert max(_image(web).size) == 1600
+    assert "private" in web.headers["Cache-Control"] and "max-age=2592000" in web.headers[
+        "Cache-Control"]
+    assert "public" not in web.headers["Cache-Control"]
+    thumb = client.get(f"/scans/{scan_page.id}/thumbnail")
+    assert max(_image(thumb).size) == 240
+    assert thumb.headers["ETag"] != web.headers["ETag"]
+
+    again = client.get(f"/scans/{scan_page.id}/image",
+                       headers={"If-None-Match": web.headers["ETag"]})
+    assert again.status_code == 304 and not again.data
+
+
+def test_restricted_images_are_hidden_from_volunteers_and_shown_to_staff(
+        session, client, auth, factory):
+    project = factory.project()
+    page = import_page(session, project, scan(seed=2), "secret.jpg", access=Access.RESTRICTED)
+    auth.login(factory.user().email)
+    for route in ROUTES:
+        assert client.get(route.format(id=page.id)).status_code == 404, route
+    auth.logout()
+    auth.login(factory.user(Role.REVIEWER).email)
+    for route in ROUTES:
+        assert client.get(route.format(id=page.id)).status_code == 200, route
+
+
+def test_pages_of_inactive_projects_and_unknown_pages_are_not_found(session, client, auth,
+                                                                    factory):
+    page = import_page(session, factory.project(status=ProjectStatus.DRAFT), scan(seed=3))
+    auth.login(factory.user().email)
+    assert client.get(f"/scans/{page.id}/image").status_code == 404
+    assert client.get("/scans/999999/image").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, scan_page):
+    response = client.get(f"/scans/{scan_page.id}/image")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_the_original_is_for_staff_only(client, auth, factory, scan_page):
+    auth.login(factory.user().email)
+    assert client.get(f"/scans/{scan_page.id}/original").status_code == 404
+    auth.logout()
+    auth.login(factory.user(Role.ADMIN).email)
+    original = client.get(f"/scans/{scan_page.id}/original")
+    assert original.status_code == 200 and original.mimetype == "image/jpeg"
+    assert original.data == storage_for(current_app.config).path(
+        scan_page.image_key).read_bytes()
+    original.close()
+
+
+def test_iiif_info_describes_a_level_1_tiled_image(client, auth, factory, scan_page):
+    auth.login(factory.user().email)
+    info = client.get(f"/iiif/{scan_page.id}/info.json").get_json()
+    assert info["profile"] == "level1" and info["type"] == "ImageService3"
+    assert (info["width"], info["height"]) == (1500, 2100)
+    assert info["id"].endswith(f"/iiif/{scan_page.id}")
+    assert info["tiles"] == [{"width": 512, "scaleFactors": [1, 2, 4, 8]}]
+
+
+def test_iiif_tiles_are_cut_from_the_scan_and_cached(client, auth, factory, scan_page):
+    auth.login(factory.user().email)
+    base = f"/iiif/{scan_page.id}"
+    tile = client.get(f"{base}/0,0,1024,1024/512,512/0/default.jpg")
+    assert tile.status_code == 200 and _image(tile).size == (512, 512)
+    # The dark corner block of the scan (top left tenth) is in the first tile.
+    assert _image(tile).convert("L").getpixel((10, 10)) < 80
+    edge = client.get(f"{base}/1024,2048,476,52/238,26/0/default.jpg")
+    assert _image(edge).size == (238, 26)
+    odd = client.get(f"{base}/100,100,300,200/150,/0/default.jpg")
+    assert _image(odd).size == (150, 100)
+    # Off-grid requests are rendered but not cached (they could fill the disk).
+    store = derivatives.store_for(storage_for(current_app.config))
+    cached = {p.name for p in store.path(scan_page.content_hash, "x").parent.iterdir()}
+    assert "tile-0-0-1024-1024-512-512.jpg" in cached
+    assert not any(name.startswith("tile-100-100") for name in cached)
+    whole = client.get(f"{base}/full/max/0/default.jpg")
+    assert _image(whole).size == (1500, 2100)
+    repeat = client.get(f"{base}/0,0,1024,1024/512,512/0/default.jpg",
+                        headers={"If-None-Match": tile.headers["ETag"]})
+    assert repeat.status_code == 304
+
+
+@pytest.mark.parametrize("path", [
+    "full/max/90/default.jpg", "full/max/0/default.png", "full/max/0/bitonal.jpg",
+    "full/3000,/0/default.jpg", "5000,0,10,10/10,/0/default.jpg", "0,0,0,10/max/0/default.jpg",
+    "pct:10,10,10,10/max/0/default.jpg", "full/abc,/0/default.jpg",
+])
+def test_requests_beyond_level_1_are_bad_requests(client, auth, factory, scan_page, path):
+    auth.login(factory.user().email)
+    assert client.get(f"/iiif/{scan_page.id}/{path}").status_code == 400
+
+
+def test_lost_derivatives_are_made_again(client, auth, factory, scan_page):
+    store = derivatives.store_for(storage_for(current_app.config))
+    shutil.rmtree(store.path(scan_page.content_hash, "web").parent)
+    auth.login(factory.user().email)
+    assert client.get(f"/scans/{scan_page.id}/image").status_code == 200
+    assert store.get(scan_page.content_hash, "web") is not None
+
+
+def test_non_jpeg_scans_are_tiled_from_a_master(session, client, auth, factory):
+    out = io.BytesIO()
+    Image.new("I;16", (700, 900), 50000).save(out, "TIFF")
+    page = import_page(session, factory.project(), out.getvalue(), "deep.tif")
+    auth.login(factory.user().email)
+    tile = client.get(f"/iiif/{page.id}/0,0,512,512/512,512/0/default.jpg")
+    assert tile.status_code == 200 and 185 <= _image(tile).getpixel((5, 5)) <= 200
