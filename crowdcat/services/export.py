@@ -1,0 +1,257 @@
+"""Catalog export: the approved entries of a project as CSV or JSON Lines, streamed.
+
+Memory stays constant however large the catalog: rows are read in keyset-paginated batches
+of plain column tuples (no ORM objects), the JSON values are unpacked by the database, and
+each batch is written and encoded before the next one is read. All batches are read in one
+transaction (REPEATABLE READ on PostgreSQL, a WAL snapshot on SQLite), so an entry approved or
+reopened during a long export is neither lost nor written twice.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Callable, Generator, Iterator, Sequence
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, Row
+from sqlalchemy.orm import Session
+
+from crowdcat.models import Entry, EntryStatus, Page, Project, User
+from crowdcat.services import export_cells as cells
+from crowdcat.services.export_plan import Column, ExportOptions, ExportPlan, make_plan
+
+BATCH_SIZE = 2_000
+Progress = Callable[[int], None]
+
+
+def _day_start(day: Any, options: ExportOptions) -> datetime:
+    """Midnight of `day` in the export's time zone, in UTC."""
+    return datetime.combine(day, time(), tzinfo=options.zone).astimezone(UTC)
+
+
+def _approved(project: Project, options: ExportOptions) -> list[sa.ColumnElement[bool]]:
+    """Conditions: approved entries of the project, within the approval dates (both inclusive)."""
+    where = [Entry.project_id == project.id, Entry.status == EntryStatus.APPROVED]
+    if options.approved_from:
+        where.append(Entry.reviewed_at >= _day_start(options.approved_from, options))
+    if options.approved_to:
+        where.append(
+            Entry.reviewed_at < _day_start(options.approved_to + timedelta(days=1), options)
+        )
+    return where
+
+
+def count_entries(session: Session, project: Project, options: ExportOptions) -> int:
+    """How many entries an export with these options holds."""
+    stmt = sa.select(sa.func.count()).select_from(Entry).where(*_approved(project, options))
+    return session.scalar(stmt) or 0
+
+
+def _text(column: Any, *path: str) -> sa.ColumnElement[str]:
+    """A JSON member as text (numbers too), "" when absent: every cell is a string."""
+    member = sa.cast(column[path if len(path) > 1 else path[0]].as_string(), sa.Text)
+    return sa.func.coalesce(member, "")
+
+
+def _value(plan: ExportPlan, key: str) -> sa.ColumnElement[str]:
+    """A final value ("" when absent)."""
+    return _text(Entry.values, key)
+
+
+def _column(plan: ExportPlan, column: Column) -> sa.ColumnElement[Any]:
+    """The SQL expression that reads one export column."""
+    kind = column.kind
+    if kind in ("value", "integer", "date"):
+        return _value(plan, column.field or "")
+    simple = {
+        "reference": sa.null(),  # composed in Python
+        "date_iso": sa.null(),  # converted in Python from the date column before it
+        "sequence": sa.cast(Page.sequence, sa.Text),
+        "file": Page.original_name,
+        "submissions": sa.cast(Entry.submission_count, sa.Text),
+        "reviewer": sa.func.coalesce(User.display_name, ""),
+        # Read as stored (no type conversion per row): used as the keyset too.
+        "approved_at": sa.type_coerce(Entry.reviewed_at, sa.String),
+    }
+    if kind == "status":
+        return _text(Entry.reconciled, "fields", column.field or "", "status")
+    return simple[kind]
+
+
+def _statement(plan: ExportPlan, project: Project, options: ExportOptions) -> sa.Select:
+    """The query of one batch (without the keyset condition and limit).
+
+    Its columns are the export's columns in order, then the page's prefill (as JSON text),
+    then the keyset (reviewed_at, id).
+    """
+    stmt = sa.select(
+        *[_column(plan, c) for c in plan.columns],
+        sa.cast(Page.prefill, sa.Text), sa.type_coerce(Entry.reviewed_at, sa.String), Entry.id,
+    ).join(Page, Page.id == Entry.page_id)
+    if options.provenance:
+        stmt = stmt.outerjoin(User, User.id == Entry.reviewer_id)
+    return stmt.where(*_approved(project, options)).order_by(Entry.reviewed_at, Entry.id)
+
+
+def _batches(connection: Connection, stmt: sa.Select, size: int) -> Iterator[Sequence[Row]]:
+    """Batches of rows in (reviewed_at, id) order, each read with a keyset condition.
+
+    reviewed_at is compared as stored (text on SQLite, timestamptz on PostgreSQL).
+    """
+    after: Row | None = None
+    while True:
+        page = stmt
+        if after is not None:
+            page = stmt.where(sa.tuple_(Entry.reviewed_at, Entry.id)
+                              > sa.tuple_(sa.literal(after[-2]), sa.literal(after[-1])))
+        rows = connection.execute(page.limit(size)).all()
+        if rows:
+            yield rows
+        if len(rows) < size:
+            return
+        after = rows[-1]
+
+
+class _Rows:
+    """Completes query rows (reference, ISO dates, times) into CSV cells or JSON objects."""
+
+    def __init__(self, plan: ExportPlan, options: ExportOptions) -> None:
+        self.plan, self.options = plan, options
+        columns = plan.columns
+        self.width = len(columns)
+        self.kinds = tuple(c.kind for c in columns)
+        self.dates = [i for i, c in enumerate(columns) if c.kind == "date_iso"]
+        self.times = [i for i, c in enumerate(columns) if c.kind == "approved_at"]
+        self.references = [i for i, c in enumerate(columns) if c.kind == "reference"]
+        at = {c.field: i for i, c in enumerate(columns)
+              if c.kind in ("value", "integer", "date")}
+        # A part that is no column of the project makes the reference empty, as when missing.
+        names = plan.reference.names
+        self.parts = [at[n] for n in names] if all(n in at for n in names) else None
+        self.fallbacks = [(at[key], key) for key in plan.prefilled if key in at]
+        self.compose = plan.reference.compose_stripped
+        self.zone = options.zone
+
+    def complete(self, row: Row) -> list[Any]:
+        """The export's cells of one row, before any spreadsheet neutralizing."""
+        cells_ = list(row)
+        if self.fallbacks and not all(cells_[i].strip() for i, _key in self.fallbacks):
+            self._fall_back(cells_)
+        del cells_[self.width:]  # the prefill and the keyset columns
+        for i in self.dates:
+            cells_[i] = cells.date_iso(cells_[i - 1])
+        for i in self.times:
+            cells_[i] = cells.timestamp(cells.aware(cells_[i]), self.zone)
+        if self.references:
+            reference = "" if self.parts is None else self.compose(
+                [cells_[i].strip() for i in self.parts])
+            for i in self.references:
+                cells_[i] = reference
+        return cells_
+
+    def _fall_back(self, cells_: list[Any]) -> None:
+        """Blank reference parts take the values fixed at import (rare: read JSON only then)."""
+        prefill = json.loads(cells_[self.width] or "{}")
+        for i, key in self.fallbacks:
+            if not cells_[i].strip() and prefill.get(key) is not None:
+                cells_[i] = str(prefill[key])
+
+    def csv_rows(self, rows: Sequence[Row]) -> Iterator[list[Any]]:
+        """CSV cells of a batch of rows."""
+        complete = self.complete
+        if self.options.raw:
+            yield from map(complete, rows)
+            return
+        kinds, risky, search, fix = (
+            self.kinds, cells.RISKY_FIRST, cells.RISKY_CELL.search, cells.neutralize_cell)
+        for row in rows:
+            values = complete(row)
+            # One search over the joined row is much cheaper than a test per cell, and
+            # rows that hold a risky cell are rare; those get the test per cell.
+            if search("\0" + "\0".join(values)):
+                values = [fix(v, k) if v and v[0] in risky else v
+                          for v, k in zip(values, kinds, strict=True)]
+            yield values
+
+    def json_object(self, row: Row) -> dict[str, Any]:
+        """One entry as a JSON object with real types (see docs/export.md)."""
+        fields: dict[str, Any] = {}
+        page: dict[str, Any] = {}
+        provenance: dict[str, Any] = {}
+        status: dict[str, Any] = {}
+        for column, value in zip(self.plan.columns, self.complete(row), strict=True):
+            kind = column.kind
+            if kind in ("value", "reference"):
+                fields[column.key] = value
+            elif kind == "date":
+                fields[column.key] = cells.date_json(value)
+            elif kind == "integer":
+                fields[column.key] = cells.integer_json(value)
+            elif kind == "sequence":
+                page["sequence"] = int(value)
+            elif kind == "file":
+                page["file"] = value
+            elif kind == "status":
+                status[column.field or ""] = value
+            elif kind == "submissions":
+                provenance["submissions"] = int(value)
+            elif kind in ("reviewer", "approved_at"):
+                provenance[kind] = value
+        entry = {"fields": fields, "page": page}
+        if self.options.provenance:
+            entry["provenance"] = {"status": status} | provenance
+        return entry
+
+
+def _open(engine: Engine) -> Connection:
+    """A connection whose batches all see one snapshot of the database."""
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+    return connection
+
+
+def export_stream(
+    engine: Engine,
+    project: Project,
+    options: ExportOptions,
+    *,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Generator[bytes, None, None]:
+    """The export file as a stream of encoded chunks (one per batch of entries)."""
+    plan = make_plan(project, options)  # reads the project now, not when the stream is consumed
+    rows = _Rows(plan, options)
+    stmt = _statement(plan, project, options)
+    head = plan.header(options) if options.format == "csv" else None
+    return _chunks(engine, stmt, rows, options, head, progress, batch_size)
+
+
+def _chunks(
+    engine: Engine, stmt: sa.Select, rows: _Rows, options: ExportOptions,
+    head: list[str] | None, progress: Progress | None, batch_size: int,
+) -> Generator[bytes, None, None]:
+    """Read batches, write them, encode them."""
+    encoder = codecs.getincrementalencoder(options.charset)()
+    buffer = io.StringIO()
+    if head is not None:
+        writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180: CRLF, minimal quoting
+        writer.writerow(head if options.raw else [cells.neutralize(h) for h in head])
+    with _open(engine) as connection:
+        for batch in _batches(connection, stmt, batch_size):
+            if head is not None:
+                writer.writerows(rows.csv_rows(batch))
+            else:
+                dumps = json.dumps
+                buffer.write("".join(
+                    dumps(rows.json_object(row), ensure_ascii=False) + "\n" for row in batch))
+            yield encoder.encode(buffer.getvalue())
+            buffer.seek(0)
+            buffer.truncate()
+            if progress:
+                progress(len(batch))
+    yield encoder.encode(buffer.getvalue(), final=True)
