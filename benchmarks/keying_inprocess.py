@@ -1,0 +1,83 @@
+"""In-process cost of next page and submit (Flask test client, no HTTP), for profiling.
+
+Seeds a throw-away database (10,000 pages), then times N calls of /healthz, next and submit,
+twice (the second round with the first round's pages done and more rows around).
+Add --profile to print a cProfile of the first round.
+
+    python benchmarks/keying_inprocess.py --database sqlite --calls 300
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import pstats
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from keying_load import values_for  # noqa: E402
+from keying_seed import SLUG, create_database, drop_database, seed, token_for  # noqa: E402
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    n = args.calls
+    url, data_dir = create_database(args.database)
+    try:
+        seed(url, data_dir, 10_000, 2 * n + 10)
+        from crowdcat import create_app
+
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": str(data_dir),
+                          "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
+        client = app.test_client()
+        rng = random.Random(1)
+        reserved: list[tuple[str, int]] = []
+
+        def bench(label, call, count):  # noqa: ANN001, ANN202
+            start = time.perf_counter()
+            for i in range(count):
+                call(i)
+            print(f"{label:10} {(time.perf_counter() - start) / count * 1000:7.2f} ms/call")
+
+        def healthz(_i):  # noqa: ANN001, ANN202
+            assert client.get("/healthz").status_code == 200
+
+        def next_page(i, offset=0):  # noqa: ANN001, ANN202
+            token = token_for(i + 1 + offset)
+            response = client.post(f"/api/v1/projects/{SLUG}/next",
+                                   headers={"Authorization": f"Bearer {token}"})
+            assert response.status_code == 200, response.data
+            reserved.append((token, response.json["page_id"]))
+
+        def submit(i):  # noqa: ANN001, ANN202
+            token, page_id = reserved[i]
+            response = client.post(f"/api/v1/pages/{page_id}/submissions",
+                                   headers={"Authorization": f"Bearer {token}"},
+                                   json={"values": values_for(page_id, rng)})
+            assert response.status_code == 201, response.data
+
+        bench("healthz", healthz, n)
+        profile = cProfile.Profile() if args.profile else None
+        if profile:
+            profile.enable()
+        bench("next", next_page, n)
+        bench("submit", submit, n)
+        if profile:
+            profile.disable()
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+        reserved.clear()
+        bench("next 2", lambda i: next_page(i, offset=n), n)
+        bench("submit 2", submit, n)
+    finally:
+        drop_database(url, data_dir)
+
+
+if __name__ == "__main__":
+    main()

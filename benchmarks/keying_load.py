@@ -1,0 +1,294 @@
+"""Load benchmark for keying: next page and submit against /healthz, on gunicorn at 127.0.0.1.
+
+For each database and page count: seed a fresh database (keying_seed.py), start gunicorn,
+then run phases with C concurrent async clients (httpx), each bounded in time and count:
+
+  healthz  GET /healthz                                   (the trivial baseline)
+  next     POST /api/v1/projects/bench/next               (a new volunteer each call)
+  submit   POST /api/v1/pages/<id>/submissions            (the pages reserved in `next`)
+  mixed    next + submit in a loop, fresh volunteers      (steady state: few live reservations)
+
+and print req/s, p50 and p95 per phase, with ratios to healthz. Databases are dropped at the end.
+
+    python benchmarks/keying_load.py --database sqlite --pages 10000
+    python benchmarks/keying_load.py --database postgresql --pages 1000000 --duration 20
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from keying_seed import (  # noqa: E402
+    ROOT,
+    SLUG,
+    create_database,
+    drop_database,
+    seed,
+    token_for,
+)
+
+DATES = ["民國三十七年五月十日", "民國37年5月10日", "1948-05-10", "1948.5.10"]
+
+
+def values_for(page_id: int, rng: random.Random) -> dict[str, str]:
+    """What a volunteer types for a page: mostly agreeing, now and then a different count."""
+    return {
+        "fonds_no": "J001", "catalog_no": "1", "volume_no": str(page_id // 50 + 1),
+        "item_no": str(page_id % 50 + 1), "title": f"關於第{page_id}號文件的訓令",
+        "creator": "上海市政府", "doc_no": "", "recipient": "", "date": rng.choice(DATES),
+        "pages": rng.choice(["3", "3", "3", "三", "4"]), "doc_type": "訓令",
+        "classification": "普通", "language": "漢語", "notes": "",
+    }
+
+
+def free_port() -> int:
+    """An unused local TCP port."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(url: str, data_dir: Path, workers: int,
+                 threads: int = 1) -> tuple[subprocess.Popen, str]:
+    """gunicorn on 127.0.0.1 with the app on this database; waits until /healthz answers."""
+    port = free_port()
+    env = os.environ | {"DATABASE_URL": url, "CROWDCAT_DATA_DIR": str(data_dir),
+                        "RATELIMIT_ENABLED": "false", "SECRET_KEY": "bench"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--log-level", "warning",
+         *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
+         "wsgi:app"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return server, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    stop_server(server)
+    raise RuntimeError("gunicorn did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    """Stop the gunicorn we started (its own process group)."""
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+class Phase:
+    """Latencies and statuses of one phase."""
+
+    def __init__(self, name: str) -> None:
+        self.name, self.latencies, self.statuses = name, [], {}
+        self.started = self.ended = 0.0
+
+    def record(self, seconds: float, status: int) -> None:
+        """One request."""
+        self.latencies.append(seconds)
+        self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def summary(self) -> dict:
+        """req/s, p50, p95 (ms) and status counts."""
+        lat = sorted(self.latencies)
+        elapsed = max(self.ended - self.started, 1e-9)
+        q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [lat[0] if lat else 0] * 99
+        return {"phase": self.name, "requests": len(lat), "rps": len(lat) / elapsed,
+                "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000, "statuses": self.statuses}
+
+
+async def run_phase(name: str, clients: int, duration: float, job) -> Phase:  # noqa: ANN001
+    """Run `job(client_index, phase, deadline)` in `clients` tasks until the deadline."""
+    phase = Phase(name)
+    phase.started = time.perf_counter()
+    deadline = phase.started + duration
+    await asyncio.gather(*(job(i, phase, deadline) for i in range(clients)))
+    phase.ended = time.perf_counter()
+    return phase
+
+
+async def timed(client: httpx.AsyncClient, phase: Phase, method: str, url: str, **kw):  # noqa: ANN201, ANN003
+    """One request, recorded."""
+    start = time.perf_counter()
+    response = await client.request(method, url, **kw)
+    phase.record(time.perf_counter() - start, response.status_code)
+    return response
+
+
+async def benchmark(base: str, clients: int, duration: float, volunteers: int,
+                    max_requests: int) -> list[dict]:
+    """All phases against one server."""
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    rng = random.Random(1948)
+    # Volunteers are used once each, in turn, across phases: never the same one twice.
+    queue = iter(range(1, volunteers + 1))
+    reserved: list[tuple[str, int]] = []
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+
+        async def healthz(_i, phase, deadline):  # noqa: ANN001, ANN202
+            while time.perf_counter() < deadline and len(phase.latencies) < max_requests:
+                await timed(client, phase, "GET", "/healthz")
+
+        async def next_page(_i, phase, deadline):  # noqa: ANN001, ANN202
+            while time.perf_counter() < deadline and len(phase.latencies) < max_requests:
+                n = next(queue, None)
+                if n is None:
+                    return
+                headers = {"Authorization": f"Bearer {token_for(n)}"}
+                response = await timed(client, phase, "POST", f"/api/v1/projects/{SLUG}/next",
+                                       headers=headers)
+                if response.status_code == 200:
+                    reserved.append((token_for(n), response.json()["page_id"]))
+
+        async def submit(_i, phase, deadline):  # noqa: ANN001, ANN202
+            while time.perf_counter() < deadline and reserved:
+                token, page_id = reserved.pop()
+                await timed(client, phase, "POST", f"/api/v1/pages/{page_id}/submissions",
+                            headers={"Authorization": f"Bearer {token}"},
+                            json={"values": values_for(page_id, rng)})
+
+        async def mixed(_i, phase, deadline):  # noqa: ANN001, ANN202
+            while time.perf_counter() < deadline and len(phase.latencies) < max_requests:
+                n = next(queue, None)
+                if n is None:
+                    return
+                headers = {"Authorization": f"Bearer {token_for(n)}"}
+                response = await timed(client, phase, "POST", f"/api/v1/projects/{SLUG}/next",
+                                       headers=headers)
+                if response.status_code == 200:
+                    page_id = response.json()["page_id"]
+                    await timed(client, phase, "POST", f"/api/v1/pages/{page_id}/submissions",
+                                headers=headers, json={"values": values_for(page_id, rng)})
+
+        results = []
+        for name, job in (("healthz", healthz), ("next", next_page), ("submit", submit),
+                          ("mixed", mixed), ("healthz-again", healthz)):
+            results.append((await run_phase(name, clients, duration, job)).summary())
+    return results
+
+
+def explain(url: str) -> list[str]:
+    """The plans of the hot queries of next page and submit on the seeded database."""
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from crowdcat.models import Project, User, utcnow
+    from crowdcat.services import api_tokens, assignment
+    from crowdcat.services import keying_sql as sql
+
+    engine = sa.create_engine(url)
+    postgres = engine.dialect.name == "postgresql"
+    prefix = ("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " if postgres
+              else "EXPLAIN QUERY PLAN ")
+    lines = []
+    with Session(engine) as session:
+        project = session.scalar(sa.select(Project).where(Project.slug == SLUG))
+        user = session.scalar(sa.select(User).order_by(User.id.desc()).limit(1))
+        now = utcnow()
+        candidate = assignment._candidate_query(project, user.id, now, [])
+        if postgres:
+            candidate = candidate.with_for_update(skip_locked=True, of=sa.table("pages"))
+        queries = {
+            "next page: candidate (FOR UPDATE SKIP LOCKED on PostgreSQL)": candidate,
+            "token -> user": api_tokens._token_user().params(
+                token_hash=api_tokens.hash_token(token_for(1))),
+            "project + keyed fields": sql.project_by_slug._build().params(slug=SLUG),
+            "own reservation": sql.own_reservation._build().params(
+                user_id=user.id, project_id=project.id),
+            "submit: page row locked + keyed": sql.page_locked_keyed._build().params(
+                page_id=1, user_id=user.id),
+            "submit: keyed + live holds after the lock": sql.keyed_and_held._build().params(
+                page_id=1, user_id=user.id, now=now),
+            "submit: votes": sql.votes._build().params(page_id=1),
+            "submit: entry": sql.entry_of._build().params(page_id=1),
+        }
+        for title, stmt in queries.items():
+            lines.append(f"-- {title}")
+            compiled = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))
+            for row in session.execute(sa.text(prefix + compiled)):
+                lines.append("   " + " | ".join(str(c) for c in row))
+        session.rollback()
+    engine.dispose()
+    return lines
+
+
+def _analyze(url: str) -> None:
+    """Refresh the planner's statistics."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("ANALYZE"))
+    engine.dispose()
+
+
+def main() -> None:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--volunteers", type=int, default=10_000)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
+                        help="gunicorn workers (default 2 x cores + 1)")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="threads per worker (gthread worker class when > 1)")
+    parser.add_argument("--duration", type=float, default=15, help="seconds per phase (bound)")
+    parser.add_argument("--max-requests", type=int, default=20_000, help="per phase (bound)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args()
+
+    url, data_dir = create_database(args.database)
+    server = None
+    try:
+        timings = seed(url, data_dir, args.pages, args.volunteers)
+        print(f"# {args.database}, {args.pages:,} pages, {args.volunteers:,} volunteers; "
+              f"seeded in {sum(timings.values()):.1f}s {json.dumps(timings)}", flush=True)
+        print("## plans of the hot queries")
+        for line in explain(url):
+            print("    " + line)
+        server, base = start_server(url, data_dir, args.workers, args.threads)
+        results = asyncio.run(benchmark(base, args.clients, args.duration, args.volunteers,
+                                        args.max_requests))
+        baseline = results[0]["rps"]
+        print(f"# gunicorn {args.workers} workers x {args.threads} threads, "
+              f"{args.clients} clients, load average {os.getloadavg()}")
+        print(f"{'phase':14} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+              f"{'vs healthz':>10}  statuses")
+        for r in results:
+            print(f"{r['phase']:14} {r['requests']:8d} {r['rps']:8.1f} {r['p50_ms']:8.1f} "
+                  f"{r['p95_ms']:8.1f} {r['rps'] / baseline:9.0%}  {r['statuses']}")
+        print("JSON " + json.dumps({"database": args.database, "pages": args.pages,
+                                    "results": results}))
+        print("## plans of the hot queries after the run (tables filled, ANALYZEd)")
+        _analyze(url)
+        for line in explain(url):
+            print("    " + line)
+    finally:
+        if server is not None:
+            stop_server(server)
+        if not args.keep:
+            drop_database(url, data_dir)
+
+
+if __name__ == "__main__":
+    main()

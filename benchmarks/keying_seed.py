@@ -1,0 +1,154 @@
+"""Seed a throw-away database for the keying load benchmark.
+
+Creates a fresh SQLite file or PostgreSQL database, upgrades it with Alembic, and inserts one
+active project with the Republic-era template, N open pages (bulk INSERT ... SELECT over a
+generated series on both databases) and V volunteers with one API token each. The tokens'
+plain text is deterministic (cc_bench_<n>), so the load generator needs no file.
+
+    python benchmarks/keying_seed.py --database sqlite --pages 10000 --volunteers 10000
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+POSTGRES_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+SLUG = "bench"
+
+
+def token_for(n: int) -> str:
+    """The plain API token of bench volunteer n."""
+    return f"cc_bench_{n:06d}"
+
+
+def create_database(kind: str) -> tuple[str, Path]:
+    """A fresh empty database of `kind`; returns its URL and a scratch data directory."""
+    data_dir = Path(tempfile.mkdtemp(prefix="crowdcat-bench-"))
+    if kind == "sqlite":
+        return f"sqlite:///{data_dir / 'bench.sqlite3'}", data_dir
+    name = f"crowdcat_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return sa.make_url(POSTGRES_ADMIN).set(database=name).render_as_string(False), data_dir
+
+
+def drop_database(url: str, data_dir: Path) -> None:
+    """Remove what create_database made."""
+    import shutil
+
+    if url.startswith("postgresql"):
+        name = sa.make_url(url).database
+        admin = sa.create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                 "WHERE datname = :n"), {"n": name})
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()
+    shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def _upgrade(url: str, data_dir: Path) -> None:
+    """Build the schema with the project's Alembic migrations."""
+    from flask_migrate import upgrade
+
+    from crowdcat import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": str(data_dir)})
+    with app.app_context():
+        upgrade()
+        from crowdcat.extensions import db
+
+        db.engine.dispose()
+
+
+def _series(dialect: str, count: int) -> str:
+    """SQL yielding rows n = 1..count (a recursive CTE on SQLite, generate_series elsewhere)."""
+    if dialect == "sqlite":
+        return (f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {count})"
+                " SELECT n FROM s")
+    return f"SELECT n FROM generate_series(1, {count}) AS s(n)"
+
+
+def seed(url: str, data_dir: Path, pages: int, volunteers: int) -> dict[str, float]:
+    """Fill the database; return timings in seconds."""
+    from crowdcat.models import FieldSpec, Project, ProjectStatus
+    from crowdcat.services.field_templates import TEMPLATES
+
+    timings = {}
+    start = time.perf_counter()
+    _upgrade(url, data_dir)
+    timings["migrate"] = time.perf_counter() - start
+    engine = sa.create_engine(url)
+    dialect = engine.dialect.name
+    with engine.begin() as conn:
+        project_id = conn.execute(sa.insert(Project).values(
+            slug=SLUG, title="Benchmark", status=ProjectStatus.ACTIVE, agree_needed=2,
+            max_submissions=5, reservation_minutes=30,
+        ).returning(Project.id)).scalar_one()
+        for position, definition in enumerate(TEMPLATES["republic_file_level"]):
+            values = {"required": False, "keyed": True, "choices": [], "options": {},
+                      "help": {}} | definition
+            conn.execute(sa.insert(FieldSpec).values(project_id=project_id, position=position,
+                                                     **values))
+    start = time.perf_counter()
+    hash_expr = ("printf('%064d', n)" if dialect == "sqlite" else "lpad(n::text, 64, '0')")
+    now = "CURRENT_TIMESTAMP"
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO pages (project_id, sequence, image_key, content_hash, width, height,"
+            " byte_size, original_name, access, status, submission_count, wanted, prefill,"
+            f" created_at) SELECT {project_id}, n, 'bench/' || n, {hash_expr}, 1240, 1754,"
+            f" 1000, 'scan-' || n || '.jpg', 'open', 'keying', 0, 2, '{{}}', {now}"
+            f" FROM ({_series(dialect, pages)}) AS series"
+        ))
+    timings["pages"] = time.perf_counter() - start
+    start = time.perf_counter()
+    with engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO users (email, display_name, password_hash, role, active, session_token,"
+            " created_at) SELECT 'v' || n || '@bench.example', 'Volunteer ' || n, '!',"
+            f" 'volunteer', true, 'bench-session-' || n, {now}"
+            f" FROM ({_series(dialect, volunteers)}) AS series"
+        ))
+        ids = conn.execute(sa.text("SELECT id, email FROM users WHERE email LIKE "
+                                   "'%@bench.example' ORDER BY id")).all()
+        rows = [{"user_id": uid, "name": "bench",
+                 "token_hash": hashlib.sha256(token_for(int(email[1:].split("@")[0]))
+                                              .encode()).hexdigest()}
+                for uid, email in ids]
+        conn.execute(sa.text("INSERT INTO api_tokens (user_id, name, token_hash, created_at)"
+                             f" VALUES (:user_id, :name, :token_hash, {now})"), rows)
+    timings["volunteers"] = time.perf_counter() - start
+    with engine.begin() as conn:
+        conn.execute(sa.text("ANALYZE"))
+    engine.dispose()
+    return timings
+
+
+def main() -> None:
+    """Command line: seed and print the database URL (kept until you drop it)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--volunteers", type=int, default=10_000)
+    args = parser.parse_args()
+    url, data_dir = create_database(args.database)
+    print(seed(url, data_dir, args.pages, args.volunteers))
+    print(url)
+
+
+if __name__ == "__main__":
+    main()

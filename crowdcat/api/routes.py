@@ -1,0 +1,134 @@
+"""API v1 for keying: same services and rules as the HTML screens."""
+from __future__ import annotations
+
+from flask import abort, current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from crowdcat.api import bp
+from crowdcat.api.auth import api_user, error, service_error, token_required
+from crowdcat.api.openapi import SPEC
+from crowdcat.extensions import db
+from crowdcat.models import Access, Page, Project, ProjectStatus
+from crowdcat.services import assignment, keying_sql, project_info, submissions
+from crowdcat.services.errors import NotFound, ServiceError
+from crowdcat.services.normalize import parse_date
+from crowdcat.services.project_info import ProjectInfo
+
+
+def _reserved_json(project: ProjectInfo, reserved: assignment.Reserved) -> dict:
+    """A reserved page: what a client needs to show and key it (nobody else's values)."""
+    prefill = {k: v for k, v in reserved.prefill.items() if v is not None and str(v).strip()}
+    return {
+        "page_id": reserved.page_id, "sequence": reserved.sequence, "project": project.slug,
+        "image_url": url_for("api.page_image", page_id=reserved.page_id, _external=True),
+        "fields": project.fields_json(reserved.prefill),
+        "prefill": prefill,
+        "reserved_until": reserved.expires_at.isoformat(),
+    }
+
+
+def _check_open(page_id: int) -> None:
+    """404 unless the page is open to the crowd in an active project (one Core query)."""
+    if keying_sql.page_open(db.session, page_id=page_id).first() is None:
+        abort(404)
+
+
+def _open_page(page_id: int) -> Page:
+    """A page open to the crowd in an active project, else 404 (restricted pages do not exist)."""
+    page = db.session.get(Page, page_id)
+    if (page is None or page.access != Access.OPEN
+            or page.project.status != ProjectStatus.ACTIVE):
+        abort(404)
+    return page
+
+
+@bp.route("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(SPEC)
+
+
+@bp.route("/parse-date")
+def parse_date_hint():
+    """How a typed date is read: {"iso", "precision"} or nulls (the keying screen's live hint)."""
+    parsed = parse_date(request.args.get("value", "")[:100])
+    return jsonify(iso=parsed.iso if parsed else None,
+                   precision=parsed.precision if parsed else None)
+
+
+@bp.route("/projects")
+@token_required
+def projects():
+    """Active projects."""
+    rows = db.session.scalars(
+        select(Project).where(Project.status == ProjectStatus.ACTIVE).order_by(Project.title)
+    ).all()
+    return jsonify(projects=[
+        {"slug": p.slug, "title": p.title, "description": p.description,
+         "instructions": p.instructions, "reservation_minutes": p.reservation_minutes}
+        for p in rows
+    ])
+
+
+@bp.route("/projects/<slug>/next", methods=["POST"])
+@token_required
+def next_page(slug: str):
+    """Reserve and return the next page, or 204 when nothing is left for this volunteer."""
+    project = project_info.load(db.session, slug=slug)
+    if project is None:
+        return error(404, _("There is no such project."))
+    try:
+        reserved = assignment.reserve(db.session, project=project, user_id=api_user().id)
+    except ServiceError as exc:
+        db.session.rollback()
+        return service_error(exc)
+    db.session.commit()
+    if reserved is None:
+        return "", 204
+    return jsonify(_reserved_json(project, reserved))
+
+
+@bp.route("/pages/<int:page_id>/submissions", methods=["POST"])
+@token_required
+def submit(page_id: int):
+    """Store {"values": {...}} or {"skip": reason}; 201, 422, 409 or 404."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or ("values" in body) == ("skip" in body):
+        _check_open(page_id)  # 404 before 400
+        return error(400, _('Send a JSON object with either "values" or "skip".'))
+    try:
+        submission = submissions.submit(
+            db.session, page=page_id, user=api_user().id, values=body.get("values"),
+            skip_reason=body.get("skip"),
+        )
+    except NotFound:
+        # The page is closed or restricted: the same 404 as any unknown address.
+        db.session.rollback()
+        abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        return service_error(exc)
+    result = submissions.to_dict(submission)
+    db.session.commit()
+    return jsonify(result), 201
+
+
+@bp.route("/pages/<int:page_id>/reservation", methods=["POST"])
+@token_required
+def renew(page_id: int):
+    """Extend the hold on a page being keyed; 409 when it can no longer be held."""
+    page = _open_page(page_id)
+    until = assignment.renew(db.session, page=page, user=api_user())
+    db.session.commit()
+    if until is None:
+        return error(409, _("This page is no longer held for you."))
+    return jsonify(reserved_until=until.isoformat())
+
+
+@bp.route("/pages/<int:page_id>/image")
+@token_required
+def page_image(page_id: int):
+    """The page's scan, for token-authenticated clients (same access rule as the site)."""
+    _open_page(page_id)
+    return current_app.view_functions["scans.image"](page_id=page_id)

@@ -1,0 +1,69 @@
+"""Keying commands: re-reconcile pages, make API tokens."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+from tqdm import tqdm
+
+from crowdcat.extensions import db
+from crowdcat.models import Page, Project, Submission, User
+from crowdcat.services import api_tokens, entries
+from crowdcat.services.errors import ServiceError
+
+
+@click.command("reconcile")
+@click.option("--project", "slug", default=None, help="Only this project (its slug).")
+@click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000),
+              help="Pages reconciled per transaction.")
+@with_appcontext
+def reconcile(slug: str | None, batch_size: int) -> None:
+    """Re-reconcile every page that has submissions (for example after a rule change)."""
+    projects = select(Project).order_by(Project.id)
+    if slug is not None:
+        projects = projects.where(Project.slug == slug)
+    found = db.session.scalars(projects).all()
+    if slug is not None and not found:
+        raise click.ClickException(f"No project with the slug {slug!r}.")
+    keyed = select(Submission.page_id).distinct()
+    for project in found:
+        rules = entries.rules_for(project)
+        project_id, slug_of_project = project.id, project.slug
+        where = (Page.project_id == project_id, Page.id.in_(keyed))
+        total = db.session.scalar(select(func.count()).select_from(Page).where(*where))
+        last_id = 0
+        with tqdm(total=total, desc=slug_of_project, unit="page") as bar:
+            while True:
+                pages = db.session.scalars(
+                    select(Page).where(*where, Page.id > last_id).order_by(Page.id)
+                    .limit(batch_size)
+                ).all()
+                if not pages:
+                    break
+                for page in pages:
+                    entries.reconcile_page(db.session, page, rules)
+                last_id = pages[-1].id
+                db.session.commit()  # one transaction per batch
+                bar.update(len(pages))
+    click.echo("Reconciled.")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="", help="A name to recognise the token by.")
+@with_appcontext
+def create_token(email: str, name: str) -> None:
+    """Make a personal API token for the account EMAIL and print it (shown only once)."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No account with the e-mail address {email!r}.")
+    try:
+        _token, raw = api_tokens.create(db.session, user, name or "cli")
+    except ServiceError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(raw)
+
+
+COMMANDS = (reconcile, create_token)

@@ -1,0 +1,112 @@
+"""Personal API tokens: shown once, stored as a SHA-256 hash, revocable."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, func, inspect, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.util import identity_key
+
+from crowdcat.models import ApiToken, User, utcnow
+from crowdcat.services import assignment, audit
+from crowdcat.services.errors import NotFound, ServiceError
+from crowdcat.services.prepared import Prepared
+
+PREFIX = "cc_"
+MAX_TOKENS = 20
+# last_used_at is only written when older than this: one write per token per minute at most.
+USE_RESOLUTION = timedelta(minutes=1)
+_USERS = User.__table__
+_TOKENS = ApiToken.__table__
+
+
+def hash_token(raw: str) -> str:
+    """The stored form of a token (a long random secret needs no slow hash)."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create(session: Session, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Make a token for `user`; return it and its plain text (never stored, shown once)."""
+    name = re.sub(r"\s+", " ", name or "").strip() or str(_l("API token"))
+    if len(name) > 80:
+        raise ServiceError(_l("Please give a name of 1 to 80 characters."), field="name")
+    live = session.scalar(select(func.count()).select_from(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)))
+    if live >= MAX_TOKENS:
+        raise ServiceError(_l("You have too many tokens; revoke one first."), field="name")
+    raw = PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(raw))
+    session.add(token)
+    session.flush()
+    audit.record(session, actor=user, action="token.create", object_type="api_token",
+                 object_id=token.id, after={"name": name})
+    return token, raw
+
+
+def _token_user():  # noqa: ANN202 - a Select
+    """Every users column and the token's id and last use, by token hash."""
+    return (select(*_USERS.c, _TOKENS.c.id.label("token_id"),
+                   _TOKENS.c.last_used_at.label("token_last_used"))
+            .join(_USERS, _USERS.c.id == _TOKENS.c.user_id)
+            .where(_TOKENS.c.token_hash == bindparam("token_hash"),
+                   _TOKENS.c.revoked_at.is_(None), _USERS.c.active.is_(True)))
+
+
+_token_user_query = Prepared(_token_user)
+_touch = Prepared(lambda: update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id")),
+                  column_keys=("last_used_at",))
+# (attribute, column) of every mapped users column, to build the User from the row.
+_USER_ATTRIBUTES = [(attr.key, attr.columns[0].name) for attr in inspect(User).column_attrs]
+
+
+def _attach_user(session: Session, row: sa.Row) -> User:
+    """The User of a row as a persistent ORM object, without the ORM loading it again."""
+    held = session.identity_map.get(identity_key(User, row.id))
+    if held is not None:
+        return held
+    user = User(**{key: row._mapping[name] for key, name in _USER_ATTRIBUTES})
+    make_transient_to_detached(user)
+    session.add(user)
+    return user
+
+
+def authenticate(session: Session, raw: str) -> User | None:
+    """The active user owning this unrevoked token, or None (one indexed query by hash)."""
+    if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
+        return None
+    row = _token_user_query(session, token_hash=hash_token(raw)).first()
+    if row is None:
+        return None
+    now = utcnow()
+    last_used = row.token_last_used
+    if last_used is None or now - last_used > USE_RESOLUTION:
+        # A write: make it one (SQLite cannot upgrade a reader safely under load); a no-op
+        # when the caller already opened the write transaction.
+        assignment.begin_write(session)
+        _touch(session, token_id=row.token_id, last_used_at=now)
+    return _attach_user(session, row)
+
+
+def revoke(session: Session, user: User, token_id: int) -> ApiToken:
+    """Revoke one of the user's own tokens."""
+    token = session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound(_l("There is no such token."))
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(session, actor=user, action="token.revoke", object_type="api_token",
+                     object_id=token.id)
+    session.flush()
+    return token
+
+
+def tokens_of(session: Session, user: User) -> list[ApiToken]:
+    """A user's tokens, newest first."""
+    return list(session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc())
+    ))

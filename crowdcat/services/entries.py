@@ -1,0 +1,185 @@
+"""Reconciling a page's submissions into its catalog entry, and moving both to the next status.
+
+Called explicitly by the submission service after every submission, and by
+``crowdcat reconcile`` after a rule change; never from an ORM event.
+
+Status rules (entries already approved or rejected by a reviewer are left alone):
+
+- every keyed field decided and the page has all the submissions it wants -> entry REVIEW,
+  page DONE (early stop: ``wanted`` starts at the project's ``agree_needed``);
+- the maximum reached with a field still undecided -> entry CONFLICT, page DONE;
+- as many volunteers as ``agree_needed`` skipped the page -> entry CONFLICT, page DONE
+  (a reviewer decides whether it is a catalog page at all);
+- otherwise the page keeps keying and wants one more submission than it has.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from crowdcat.models import Entry, EntryStatus, Page, PageStatus, Project
+from crowdcat.services import agreement
+from crowdcat.services import keying_sql as sql
+from crowdcat.services.normalize import parse_date
+from crowdcat.services.reconcile import FieldRule, PageResult, Rules, Vote, reconcile
+
+FINAL_STATUSES = (EntryStatus.APPROVED, EntryStatus.REJECTED)
+
+
+@dataclass(frozen=True)
+class ProjectRules:
+    """A project's compiled reconciliation rules, one FieldRule per keyed field."""
+
+    project_id: int
+    agree: int
+    maximum: int
+    weighted: bool
+    fields: dict[str, FieldRule]
+
+    def for_page(self, page: Page) -> Rules:
+        """The rules of one page: prefilled (imported) fields are fixed, not voted."""
+        fixed = _prefilled(page)
+        fields = tuple(rule for key, rule in self.fields.items() if key not in fixed)
+        return Rules(fields=fields, agree=self.agree, maximum=self.maximum)
+
+
+def _prefilled(page: Page) -> dict[str, str]:
+    """The page's non-empty imported values."""
+    return {k: str(v) for k, v in (page.prefill or {}).items() if v is not None and str(v).strip()}
+
+
+@lru_cache(maxsize=64)
+def _compiled(signature: str) -> dict[str, FieldRule]:
+    """FieldRules for a field signature; cached so their normalizer caches live on."""
+    return {
+        key: FieldRule.from_options(key, kind, options)
+        for key, kind, options in json.loads(signature)
+    }
+
+
+def rules_for(project: Project) -> ProjectRules:
+    """Compile a project's field specs into reconciliation rules (cached by their content)."""
+    signature = json.dumps([
+        [spec.key, spec.kind.value, (spec.options or {}) | {"choices": spec.choices or []}]
+        for spec in project.keyed_fields
+    ], sort_keys=True, ensure_ascii=False)
+    return ProjectRules(project.id, project.agree_needed, project.max_submissions,
+                        project.weighted_votes, _compiled(signature))
+
+
+def _fixed_result(key: str, value: str) -> dict[str, Any]:
+    """A prefilled value in the shape of FieldResult.to_dict(), marked fixed."""
+    parsed = parse_date(value)
+    return {"key": key, "value": value, "status": "unanimous", "normalized": value,
+            "precision": parsed.precision if parsed else None, "flagged": False,
+            "groups": [], "fixed": True}
+
+
+def _votes(session: Session, page: Page, weighted: bool) -> tuple[list[Vote], Counter]:
+    """The page's keyed submissions as votes, and its skips counted by reason."""
+    rows = sql.votes(session, page_id=page.id).all()
+    weights = (agreement.weights(session, [r.user_id for r in rows if r.values is not None])
+               if weighted else {})
+    votes = [Vote(str(r.user_id), r.values, weights.get(r.user_id, 1.0))
+             for r in rows if r.values is not None]
+    skips = Counter(r.skip_reason.value for r in rows if r.skip_reason is not None)
+    return votes, skips
+
+
+def _entry(session: Session, page: Page) -> Entry:
+    """The page's entry, created on first need."""
+    entry = session.scalar(select(Entry).where(Entry.page_id == page.id))
+    if entry is None:
+        entry = Entry(page_id=page.id, project_id=page.project_id, status=EntryStatus.KEYING,
+                      reconciled={}, submission_count=0)
+        session.add(entry)
+    return entry
+
+
+def _move(page: Page, entry: Entry, result: PageResult, skipped: int, rules: ProjectRules) -> None:
+    """Apply the status rules of the module docstring."""
+    keyed = result.submissions
+    if result.verdict == "conflict" or skipped >= rules.agree:
+        page.status, entry.status = PageStatus.DONE, EntryStatus.CONFLICT
+    elif result.verdict == "done" and keyed >= page.wanted and keyed > 0:
+        page.status, entry.status = PageStatus.DONE, EntryStatus.REVIEW
+    else:
+        page.status, entry.status = PageStatus.KEYING, EntryStatus.KEYING
+        if keyed >= page.wanted:
+            page.wanted = min(rules.maximum, keyed + 1)
+
+
+@dataclass
+class _State:
+    """The mutable columns of a page or entry row, for _move() without ORM objects."""
+
+    id: int
+    project_id: int
+    status: Any
+    wanted: int = 0
+    prefill: dict[str, Any] | None = None
+
+
+def _stored(result: PageResult, page: Any, skips: Counter) -> dict[str, Any]:
+    """What the entry stores of a reconciliation: fields, prefilled values, skips."""
+    stored = result.to_dict()
+    for key, value in _prefilled(page).items():
+        stored["fields"][key] = _fixed_result(key, value)
+    stored["skipped"] = dict(skips)
+    return stored
+
+
+def reconcile_row(session: Session, page_row: Any, rules: ProjectRules) -> PageResult:
+    """reconcile_page() in Core statements, for a page row (the submission hot path).
+
+    Same rules and results; ORM objects the session holds for the page or its entry are
+    expired so that they show the new state.
+    """
+    from crowdcat.services.assignment import refresh
+
+    page = _State(page_row.id, page_row.project_id, page_row.status, page_row.wanted,
+                  page_row.prefill)
+    votes, skips = _votes(session, page, rules.weighted)
+    result = reconcile(rules.for_page(page), votes)
+    stored = _stored(result, page, skips)
+    found = sql.entry_of(session, page_id=page.id).first()
+    entry = _State(found.id if found else 0, page.project_id,
+                   found.status if found else EntryStatus.KEYING)
+    if entry.status not in FINAL_STATUSES:
+        _move(page, entry, result, sum(skips.values()), rules)
+    if found is None:
+        sql.add_entry(session, page_id=page.id, project_id=page.project_id,
+                      status=entry.status, reconciled=stored, submission_count=len(votes))
+    else:
+        updated = sql.set_entry(session, entry_id=found.id, old_version=found.version,
+                                status=entry.status, reconciled=stored,
+                                submission_count=len(votes))
+        if updated.rowcount != 1:  # as the ORM's version check would
+            raise StaleDataError(f"entries row {found.id} changed meanwhile")
+        refresh(session, Entry, found.id)
+    sql.set_page(session, page_key=page.id, submission_count=len(votes), status=page.status,
+                 wanted=page.wanted)
+    refresh(session, Page, page.id)
+    return result
+
+
+def reconcile_page(session: Session, page: Page, rules: ProjectRules | None = None) -> PageResult:
+    """Reconcile one page, store the result on its entry and move page and entry on."""
+    rules = rules or rules_for(page.project)
+    votes, skips = _votes(session, page, rules.weighted)
+    result = reconcile(rules.for_page(page), votes)
+    entry = _entry(session, page)
+    entry.reconciled = _stored(result, page, skips)
+    entry.submission_count = len(votes)
+    page.submission_count = len(votes)
+    if entry.status not in FINAL_STATUSES:
+        _move(page, entry, result, sum(skips.values()), rules)
+    session.flush()
+    return result

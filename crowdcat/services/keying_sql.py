@@ -1,0 +1,205 @@
+"""The SQL of next page and submit: Core statements prepared once (see prepared.py).
+
+SQLite compiles FOR UPDATE [SKIP LOCKED] to nothing (BEGIN IMMEDIATE serializes its
+writers instead), so one statement serves both databases.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Integer, Text, and_, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from crowdcat.models import (
+    Access,
+    Entry,
+    FieldSpec,
+    Page,
+    PageStatus,
+    Project,
+    ProjectStatus,
+    Reservation,
+    Submission,
+)
+from crowdcat.services.prepared import Prepared
+
+PAGES = Page.__table__
+RESERVATIONS = Reservation.__table__
+SUBMISSIONS = Submission.__table__
+ENTRIES = Entry.__table__
+PROJECTS = Project.__table__
+FIELDS = FieldSpec.__table__
+# The page columns the keying paths read (a Core row: no ORM object, no lazy loads).
+PAGE_COLUMNS = (PAGES.c.id, PAGES.c.project_id, PAGES.c.sequence, PAGES.c.prefill,
+                PAGES.c.status, PAGES.c.access, PAGES.c.submission_count, PAGES.c.wanted)
+
+
+def _project(condition):  # noqa: ANN001, ANN202 - a SQL condition; a Select
+    """A project's settings joined with its keyed fields in order (JSON read as text)."""
+    return (
+        select(PROJECTS.c.id, PROJECTS.c.slug, PROJECTS.c.status, PROJECTS.c.agree_needed,
+               PROJECTS.c.max_submissions, PROJECTS.c.reservation_minutes,
+               PROJECTS.c.weighted_votes, FIELDS.c.key, FIELDS.c.kind, FIELDS.c.required,
+               # Text, not decoded JSON: the rows are the cache key, decoded on a miss only.
+               *(func.coalesce(column.cast(Text()), "null").label(column.name)
+                 for column in (FIELDS.c.labels, FIELDS.c.help, FIELDS.c.choices,
+                                FIELDS.c.options)))
+        .outerjoin(FIELDS, and_(FIELDS.c.project_id == PROJECTS.c.id, FIELDS.c.keyed.is_(True)))
+        .where(condition).order_by(FIELDS.c.position)
+    )
+
+project_by_slug = Prepared(lambda: _project(PROJECTS.c.slug == bindparam("slug")))
+project_by_id = Prepared(lambda: _project(PROJECTS.c.id == bindparam("project_id")))
+
+page_open = Prepared(lambda: select(PAGES.c.id)
+                     .join(PROJECTS, PROJECTS.c.id == PAGES.c.project_id)
+                     .where(PAGES.c.id == bindparam("page_id"), PAGES.c.access == Access.OPEN,
+                            PROJECTS.c.status == ProjectStatus.ACTIVE))
+
+# Locks the page row to the end of the transaction on PostgreSQL.
+page_locked = Prepared(lambda: select(*PAGE_COLUMNS)
+                       .where(PAGES.c.id == bindparam("page_id")).with_for_update())
+
+# The same, with whether the volunteer already keyed it (on PostgreSQL as of the statement's
+# snapshot, which can be older than the lock: callers there ask again after it).
+page_locked_keyed = Prepared(lambda: select(
+    *PAGE_COLUMNS,
+    exists().where(SUBMISSIONS.c.page_id == PAGES.c.id,
+                   SUBMISSIONS.c.user_id == bindparam("user_id")).label("keyed"),
+).where(PAGES.c.id == bindparam("page_id")).with_for_update(of=PAGES))
+
+live_others = Prepared(lambda: select(func.count()).select_from(RESERVATIONS).where(
+    RESERVATIONS.c.page_id == bindparam("page_id"),
+    RESERVATIONS.c.expires_at > bindparam("now"),
+    RESERVATIONS.c.user_id != bindparam("user_id")))
+
+# After the page row is locked (PostgreSQL): a fresh snapshot of both.
+keyed_and_held = Prepared(lambda: select(
+    exists().where(SUBMISSIONS.c.page_id == bindparam("page_id"),
+                   SUBMISSIONS.c.user_id == bindparam("user_id")).label("keyed"),
+    select(func.count()).select_from(RESERVATIONS).where(
+        RESERVATIONS.c.page_id == bindparam("page_id"),
+        RESERVATIONS.c.expires_at > bindparam("now", type_=RESERVATIONS.c.expires_at.type),
+        RESERVATIONS.c.user_id != bindparam("user_id")).scalar_subquery().label("others"),
+))
+
+keyed_by = Prepared(lambda: select(SUBMISSIONS.c.id).where(
+    SUBMISSIONS.c.page_id == bindparam("page_id"),
+    SUBMISSIONS.c.user_id == bindparam("user_id")))
+
+
+def candidate(project_id, max_submissions, user_id, now, skip=()):  # noqa: ANN001, ANN201
+    """The next assignable page row in assignment order (see assignment's docstring)."""
+    held = (
+        select(func.count()).select_from(RESERVATIONS)
+        .where(RESERVATIONS.c.page_id == PAGES.c.id, RESERVATIONS.c.expires_at > now)
+        .scalar_subquery()
+    )
+    keyed = exists().where(SUBMISSIONS.c.page_id == PAGES.c.id,
+                           SUBMISSIONS.c.user_id == user_id)
+    stmt = (
+        select(*PAGE_COLUMNS)
+        .where(
+            PAGES.c.project_id == project_id,
+            PAGES.c.status == PageStatus.KEYING,
+            PAGES.c.access == Access.OPEN,
+            PAGES.c.submission_count < max_submissions,
+            PAGES.c.submission_count + held < PAGES.c.wanted,
+            ~keyed,
+        )
+        .order_by(PAGES.c.submission_count.desc(), PAGES.c.sequence)
+        .limit(1)
+    )
+    if skip:
+        stmt = stmt.where(PAGES.c.id.not_in(list(skip)))
+    return stmt
+
+
+# PostgreSQL: competing volunteers skip rows another transaction has locked.
+first_candidate = Prepared(lambda: candidate(
+    bindparam("project_id"), bindparam("max_submissions"), bindparam("user_id"),
+    bindparam("now", type_=RESERVATIONS.c.expires_at.type),
+).with_for_update(skip_locked=True, of=PAGES))
+
+own_reservation = Prepared(lambda: select(
+    RESERVATIONS.c.id, RESERVATIONS.c.page_id, RESERVATIONS.c.expires_at
+).where(RESERVATIONS.c.user_id == bindparam("user_id"),
+        RESERVATIONS.c.project_id == bindparam("project_id")))
+
+extend_reservation = Prepared(lambda: update(RESERVATIONS)
+                              .where(RESERVATIONS.c.id == bindparam("reservation_id")),
+                              column_keys=("expires_at",))
+
+drop_reservation = Prepared(lambda: delete(RESERVATIONS)
+                            .where(RESERVATIONS.c.id == bindparam("reservation_id")))
+
+drop_reservation_of = Prepared(lambda: delete(RESERVATIONS).where(
+    RESERVATIONS.c.page_id == bindparam("page_id"),
+    RESERVATIONS.c.user_id == bindparam("user_id")))
+
+def _insert_new(table, unique: tuple[str, ...]):  # noqa: ANN001, ANN202
+    """INSERT ... ON CONFLICT (unique) DO NOTHING RETURNING id, built per dialect.
+
+    No row back means another transaction (a second tab) got there first: the caller
+    resolves that without the savepoint an IntegrityError would need on PostgreSQL.
+    """
+
+    def build(dialect: str):  # noqa: ANN202
+        module = postgresql if dialect == "postgresql" else sqlite
+        return (module.insert(table).on_conflict_do_nothing(index_elements=list(unique))
+                .returning(table.c.id))
+
+    return build
+
+
+add_reservation = Prepared(
+    _insert_new(RESERVATIONS, ("user_id", "project_id")), per_dialect=True,
+    column_keys=("page_id", "user_id", "project_id", "created_at", "expires_at"))
+
+
+
+def _add_reservation_if_room():  # noqa: ANN202 - an Insert
+    """PostgreSQL, page row locked: reserve only if submissions + others' live holds < wanted."""
+    now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
+    others = select(func.count()).select_from(RESERVATIONS).where(
+        RESERVATIONS.c.page_id == bindparam("page_id"), RESERVATIONS.c.expires_at > now,
+        RESERVATIONS.c.user_id != bindparam("user_id")).scalar_subquery()
+    row = select(bindparam("page_id", type_=Integer()), bindparam("user_id", type_=Integer()),
+                 bindparam("project_id", type_=Integer()), now,
+                 bindparam("until", type_=RESERVATIONS.c.expires_at.type)).where(
+        bindparam("submission_count", type_=Integer()) + others
+        < bindparam("wanted", type_=Integer()))
+    return (postgresql.insert(RESERVATIONS)
+            .from_select(["page_id", "user_id", "project_id", "created_at", "expires_at"], row)
+            .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
+            .returning(RESERVATIONS.c.id))
+
+
+add_reservation_if_room = Prepared(_add_reservation_if_room)
+
+add_submission = Prepared(
+    _insert_new(SUBMISSIONS, ("page_id", "user_id")), per_dialect=True,
+    column_keys=("page_id", "user_id", "project_id", "typed_values", "skip_reason",
+                 "started_at", "submitted_at", "duration_seconds"))
+
+votes = Prepared(lambda: select(
+    SUBMISSIONS.c.user_id, SUBMISSIONS.c.typed_values.label("values"),
+    SUBMISSIONS.c.skip_reason,
+).where(SUBMISSIONS.c.page_id == bindparam("page_id")).order_by(SUBMISSIONS.c.id))
+
+entry_of = Prepared(lambda: select(ENTRIES.c.id, ENTRIES.c.status, ENTRIES.c.version)
+                    .where(ENTRIES.c.page_id == bindparam("page_id")))
+
+add_entry = Prepared(
+    lambda: insert(ENTRIES),
+    column_keys=("page_id", "project_id", "status", "reconciled", "submission_count"))
+
+# version_id_col: check and bump the version as an ORM flush would (reviewers' optimistic
+# lock); the caller raises StaleDataError when no row matched.
+set_entry = Prepared(
+    lambda: update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"),
+                                  ENTRIES.c.version == bindparam("old_version"))
+    .values(version=ENTRIES.c.version + 1),
+    column_keys=("status", "reconciled", "submission_count"))
+
+set_page = Prepared(
+    lambda: update(PAGES).where(PAGES.c.id == bindparam("page_key")),
+    column_keys=("submission_count", "status", "wanted"))

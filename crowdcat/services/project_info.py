@@ -1,0 +1,118 @@
+"""A project's settings and keyed fields as plain values, for the keying hot paths.
+
+One Core query (the project joined with its keyed field specs) per request instead of ORM
+objects and lazy loads. What is derived from those rows (field descriptions for the API,
+compiled reconciliation rules) is cached in-process keyed by the rows' full content, so an
+edit to the project or any of its fields is picked up by the next request with no
+invalidation to forget.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from crowdcat.models import FieldKind, ProjectStatus
+
+# Distinct projects' derived data kept; beyond this the cache starts afresh (bounded memory).
+CACHE_SIZE = 64
+_cache: dict[tuple, ProjectInfo] = {}
+
+
+@dataclass(frozen=True)
+class KeyedField:
+    """A keyed field's definition (duck-types FieldSpec for validation and rules)."""
+
+    key: str
+    kind: FieldKind
+    labels: dict[str, str]
+    help: dict[str, str]
+    required: bool
+    choices: list[str]
+    options: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        """The field as the API describes it."""
+        return {"key": self.key, "kind": self.kind.value, "label": self.labels,
+                "help": self.help, "required": self.required, "choices": self.choices or [],
+                "default": (self.options or {}).get("default")}
+
+
+@dataclass(frozen=True)
+class ProjectInfo:
+    """A project's keying settings and keyed fields (duck-types Project for rules_for)."""
+
+    id: int
+    slug: str
+    status: ProjectStatus
+    agree_needed: int
+    max_submissions: int
+    reservation_minutes: int
+    weighted_votes: bool
+    keyed_fields: tuple[KeyedField, ...]
+    _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def active(self) -> bool:
+        """Whether volunteers may key the project now."""
+        return self.status == ProjectStatus.ACTIVE
+
+    def fields_for(self, prefill: dict[str, Any] | None) -> list[KeyedField]:
+        """The fields a volunteer types on a page (prefilled imported values are fixed)."""
+        fixed = _prefilled_keys(prefill)
+        return [spec for spec in self.keyed_fields if spec.key not in fixed]
+
+    def fields_json(self, prefill: dict[str, Any] | None) -> list[dict[str, Any]]:
+        """The API description of the fields a volunteer types on a page."""
+        if "json" not in self._derived:
+            self._derived["json"] = {spec.key: spec.as_json() for spec in self.keyed_fields}
+        described = self._derived["json"]
+        return [described[spec.key] for spec in self.fields_for(prefill)]
+
+    def rules(self):  # noqa: ANN201 - entries.ProjectRules (import cycle)
+        """The compiled reconciliation rules (computed once per content version)."""
+        if "rules" not in self._derived:
+            from crowdcat.services import entries
+
+            self._derived["rules"] = entries.rules_for(self)
+        return self._derived["rules"]
+
+
+def _prefilled_keys(prefill: dict[str, Any] | None) -> set[str]:
+    """Keys of the non-empty imported values."""
+    return {k for k, v in (prefill or {}).items() if v is not None and str(v).strip()}
+
+
+def load(session: Session, *, slug: str | None = None,
+         project_id: int | None = None) -> ProjectInfo | None:
+    """The project by slug or id with its keyed fields (one query), or None."""
+    from crowdcat.services import keying_sql as sql
+
+    rows = (sql.project_by_slug(session, slug=slug) if slug is not None
+            else sql.project_by_id(session, project_id=project_id)).all()
+    if not rows:
+        return None
+    # Keyed by the whole content (JSON as text): any edit makes a new entry, no stale fields.
+    signature = tuple(tuple(row) for row in rows)
+    info = _cache.get(signature)
+    if info is None:
+        first = rows[0]
+        info = ProjectInfo(
+            id=first.id, slug=first.slug, status=first.status,
+            agree_needed=first.agree_needed, max_submissions=first.max_submissions,
+            reservation_minutes=first.reservation_minutes,
+            weighted_votes=bool(first.weighted_votes),
+            keyed_fields=tuple(
+                KeyedField(key=r.key, kind=r.kind, labels=json.loads(r.labels) or {},
+                           help=json.loads(r.help) or {}, required=bool(r.required),
+                           choices=json.loads(r.choices) or [],
+                           options=json.loads(r.options) or {})
+                for r in rows if r.key is not None
+            ),
+        )
+        if len(_cache) >= CACHE_SIZE:
+            _cache.clear()
+        _cache[signature] = info
+    return info

@@ -1,0 +1,139 @@
+"""Recording what a volunteer keyed (or why they skipped), then reconciling the page.
+
+One code path for the keying screen, the JSON API and the demo data. A second submit of
+the same page by the same volunteer (double click, two tabs, a retried request) records
+nothing new: it raises AlreadySubmitted carrying the first submission, and the unique
+(page, volunteer) constraint backs that up under races.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+from crowdcat.models import (
+    Access,
+    Page,
+    PageStatus,
+    SkipReason,
+    Submission,
+    User,
+    utcnow,
+)
+from crowdcat.services import assignment, entries, project_info
+from crowdcat.services import keying_sql as sql
+from crowdcat.services.errors import Conflict, NotFound, ServiceError
+from crowdcat.services.validation import InvalidValues, clean_values
+
+# Longer than this between opening and submitting is a break, not keying time.
+MAX_DURATION_SECONDS = 2 * 3600
+
+
+class AlreadySubmitted(Conflict):
+    """The volunteer has already keyed or skipped this page; `submission` is that record."""
+
+    def __init__(self, submission: Submission) -> None:
+        super().__init__(_l("You have already keyed this page; your first submission was kept."))
+        self.submission = submission
+
+
+class NoLongerNeeded(Conflict):
+    """The page has all the submissions it needs (for example after a reservation expired)."""
+
+
+def keyed_specs(page: Page) -> list:
+    """The fields a volunteer types for this page (prefilled imported values are fixed)."""
+    prefill = {k for k, v in (page.prefill or {}).items() if v is not None and str(v).strip()}
+    return [spec for spec in page.project.keyed_fields if spec.key not in prefill]
+
+
+def _skip_reason(skip_reason: Any) -> SkipReason:
+    """The skip reason as its enum, or InvalidValues."""
+    try:
+        return SkipReason(skip_reason)
+    except ValueError as exc:
+        raise InvalidValues({"skip": _l("Please choose a reason to skip.")}) from exc
+
+
+def _duration(started_at: datetime | None, now: datetime) -> int | None:
+    """Seconds spent keying, or None when unknown or implausible."""
+    if started_at is None or started_at.tzinfo is None:
+        return None
+    seconds = int((now - started_at).total_seconds())
+    return seconds if 0 <= seconds <= MAX_DURATION_SECONDS else None
+
+
+def _existing(session: Session, page_id: int, user_id: int) -> Submission | None:
+    """The volunteer's submission for the page, if any."""
+    return session.scalar(select(Submission).where(
+        Submission.page_id == page_id, Submission.user_id == user_id
+    ))
+
+
+def submit(session: Session, *, page: Page | int, user: User | int,
+           values: dict | None = None, skip_reason: str | SkipReason | None = None,
+           started_at: datetime | None = None, now: datetime | None = None) -> Submission:
+    """Save a volunteer's values (or skip) for a page and reconcile it; the caller commits.
+
+    `page` and `user` may be ORM objects or ids. Reads and writes are Core statements
+    (no ORM objects loaded); ORM objects the session holds for the page and its entry are
+    expired so that callers see the new state.
+    """
+    page_id = page if isinstance(page, int) else page.id
+    user_id = user if isinstance(user, int) else user.id
+    if (values is None) == (skip_reason is None):
+        raise ServiceError(_l("Send either the values you typed or a reason to skip."))
+    reason = _skip_reason(skip_reason) if skip_reason is not None else None
+    assignment.begin_write(session)
+    now = now or utcnow()
+    row = sql.page_locked_keyed(session, page_id=page_id, user_id=user_id).first()
+    project = project_info.load(session, project_id=row.project_id) if row is not None else None
+    if row is None or project is None or row.access != Access.OPEN or not project.active:
+        raise NotFound(_l("This page is not open for keying."))
+    cleaned = clean_values(project.fields_for(row.prefill), values) if reason is None else None
+    others = None
+    if assignment._is_postgres(session):
+        # The EXISTS above read a snapshot older than the row lock: read both again now.
+        fresh = sql.keyed_and_held(session, page_id=page_id, user_id=user_id, now=now).one()
+        keyed, others = fresh.keyed, fresh.others
+    else:
+        keyed = row.keyed
+    if keyed:
+        raise AlreadySubmitted(_existing(session, page_id, user_id))
+    if reason is None and not assignment._room(session, row, project.max_submissions,
+                                               user_id, now, others):
+        raise NoLongerNeeded(_l("Thank you — this page already has all the submissions it "
+                                "needs, so yours was not saved. Your values are still below."))
+    if reason is not None and row.status != PageStatus.KEYING:
+        raise NoLongerNeeded(_l("This page no longer needs keying."))
+    fields = {"page_id": page_id, "user_id": user_id, "project_id": row.project_id,
+              "typed_values": cleaned, "skip_reason": reason, "started_at": started_at,
+              "submitted_at": now, "duration_seconds": _duration(started_at, now)}
+    submission_id = sql.add_submission(session, **fields).scalar()
+    if submission_id is None:  # another tab's submission won the race (ON CONFLICT)
+        raise AlreadySubmitted(_existing(session, page_id, user_id))
+    sql.drop_reservation_of(session, page_id=page_id, user_id=user_id)
+    entries.reconcile_row(session, row, project.rules())
+    # The stored row as a persistent ORM object, attached without a query.
+    submission = Submission(id=submission_id, page_id=page_id, user_id=user_id,
+                            project_id=row.project_id, values=cleaned, skip_reason=reason,
+                            started_at=started_at, submitted_at=now,
+                            duration_seconds=fields["duration_seconds"])
+    make_transient_to_detached(submission)
+    session.add(submission)
+    return submission
+
+
+def to_dict(submission: Submission) -> dict[str, Any]:
+    """The volunteer's own submission as JSON (nothing of anyone else's)."""
+    return {
+        "id": submission.id,
+        "page_id": submission.page_id,
+        "values": submission.values,
+        "skip": submission.skip_reason.value if submission.skip_reason else None,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "duration_seconds": submission.duration_seconds,
+    }

@@ -1,0 +1,160 @@
+"""The keying screen: next page, submit, skip, keep the reservation alive."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from crowdcat.extensions import db
+from crowdcat.models import Page, SkipReason, utcnow
+from crowdcat.services import assignment, submissions
+from crowdcat.services.errors import Conflict, NotFound, ServiceError
+from crowdcat.services.normalize import parse_date
+from crowdcat.services.validation import InvalidValues
+from crowdcat.transcribe import bp
+from crowdcat.transcribe.projects import active_project
+
+FIELD_PREFIX = "f_"
+SKIP_LABELS = {
+    SkipReason.ILLEGIBLE.value: _l("The page cannot be read"),
+    SkipReason.BLANK.value: _l("The page is blank"),
+    SkipReason.NOT_CATALOG.value: _l("This is not a catalog page"),
+    SkipReason.OTHER.value: _l("Another reason"),
+}
+
+
+def _page_of(project, page_id: int) -> Page:  # noqa: ANN001
+    """A page of the project that volunteers may see, or 404 (restricted pages do not exist)."""
+    page = db.session.get(Page, page_id)
+    if page is None or page.project_id != project.id or page.access.value != "open":
+        abort(404)
+    return page
+
+
+def _started() -> datetime | None:
+    """When the keying screen was opened (hidden field), if it reads as a time."""
+    try:
+        value = datetime.fromisoformat(request.form.get("started", ""))
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _screen(project, page, *, values=None, errors=None, message=None, kind="error",  # noqa: ANN001
+            status=200, reserved_until=None):
+    """Render the keying screen (blind: only this volunteer's own typed values)."""
+    specs = submissions.keyed_specs(page)
+    values = values or {}
+    hints = {s.key: parse_date(values.get(s.key, "")) for s in specs if s.kind.value == "date"}
+    return render_template(
+        "transcribe/keying.html", project=project, page=page, specs=specs,
+        values=values, errors=errors or {}, message=message, message_kind=kind,
+        hints=hints, reserved_until=reserved_until, started=utcnow().isoformat(),
+        from_server=bool(values), skip_reasons=SKIP_LABELS, prefix=FIELD_PREFIX,
+        clear_draft=request.args.get("done", type=int),
+    ), status
+
+
+@bp.route("/projects/<slug>/key")
+@login_required
+def key(slug: str):
+    """Reserve (or resume) the volunteer's next page and open it."""
+    project = active_project(slug)
+    done = request.args.get("done", type=int)
+    try:
+        page = assignment.next_page(db.session, project=project, user=current_user)
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    if page is None:
+        return render_template("transcribe/finished.html", project=project, clear_draft=done)
+    return redirect(url_for(".page", slug=slug, page_id=page.id, done=done))
+
+
+@bp.route("/projects/<slug>/pages/<int:page_id>", methods=["GET"])
+@login_required
+def page(slug: str, page_id: int):
+    """The keying screen of a page the volunteer holds; otherwise on to their next page."""
+    project = active_project(slug)
+    found = _page_of(project, page_id)
+    until = assignment.renew(db.session, page=found, user=current_user)
+    db.session.commit()
+    if until is None:
+        return redirect(url_for(".key", slug=slug))
+    return _screen(project, found, reserved_until=until)
+
+
+@bp.route("/projects/<slug>/pages/<int:page_id>", methods=["POST"])
+@login_required
+def submit(slug: str, page_id: int):
+    """Save the typed values; on to the next page, or back to the form with messages."""
+    project = active_project(slug)
+    found = _page_of(project, page_id)
+    values = {s.key: request.form.get(FIELD_PREFIX + s.key, "")
+              for s in submissions.keyed_specs(found)}
+    try:
+        submissions.submit(db.session, page=found, user=current_user, values=values,
+                           started_at=_started())
+    except submissions.AlreadySubmitted:
+        db.session.rollback()
+        flash(_("This page was already saved; here is your next page."), "info")
+        return redirect(url_for(".key", slug=slug, done=page_id), 303)
+    except InvalidValues as exc:
+        db.session.rollback()
+        return _screen(project, found, values=values, errors=exc.errors, status=422,
+                       message=_("Some values need attention; nothing was saved yet."))
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except Conflict as exc:
+        db.session.rollback()
+        return _screen(project, found, values=values, message=str(exc), kind="warning",
+                       status=409)
+    db.session.commit()
+    flash(_("Thank you! Your entry was saved."), "success")
+    return redirect(url_for(".key", slug=slug, done=page_id), 303)
+
+
+@bp.route("/projects/<slug>/pages/<int:page_id>/skip", methods=["POST"])
+@login_required
+def skip(slug: str, page_id: int):
+    """Skip a page with a reason."""
+    project = active_project(slug)
+    found = _page_of(project, page_id)
+    try:
+        submissions.submit(db.session, page=found, user=current_user,
+                           skip_reason=request.form.get("reason") or "")
+    except submissions.AlreadySubmitted:
+        db.session.rollback()
+    except InvalidValues:
+        db.session.rollback()
+        return _screen(project, found, status=422,
+                       message=_("Please choose why you skip this page."))
+    except NotFound:
+        db.session.rollback()
+        abort(404)
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for(".key", slug=slug), 303)
+    else:
+        db.session.commit()
+        flash(_("Page skipped. Here is another one."), "info")
+    return redirect(url_for(".key", slug=slug, done=page_id), 303)
+
+
+@bp.route("/projects/<slug>/pages/<int:page_id>/renew", methods=["POST"])
+@login_required
+def renew(slug: str, page_id: int):
+    """Keep the reservation alive while the volunteer works (called by keying.js)."""
+    project = active_project(slug)
+    found = _page_of(project, page_id)
+    until = assignment.renew(db.session, page=found, user=current_user)
+    db.session.commit()
+    if until is None:
+        return jsonify(reserved_until=None), 409
+    return jsonify(reserved_until=until.isoformat())

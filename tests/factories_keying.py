@@ -1,0 +1,27 @@
+"""Keying test data: volunteers who reserve and key pages through the real services."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from crowdcat.models import Page, Submission, User
+from crowdcat.services import assignment, submissions
+
+GOOD = {"title": "關於徵集民國檔案的訓令", "date": "民國三十七年五月十日", "pages": "3"}
+
+
+def reserve(session: Session, project, user: User, now: datetime | None = None) -> Page | None:  # noqa: ANN001
+    """Reserve the volunteer's next page and commit."""
+    page = assignment.next_page(session, project=project, user=user, now=now)
+    session.commit()
+    return page
+
+
+def key(session: Session, page: Page, user: User, values: dict | None = None,
+        now: datetime | None = None) -> Submission:
+    """Submit values for a page (default: GOOD) and commit."""
+    submission = submissions.submit(session, page=page, user=user,
+                                    values=GOOD if values is None else values, now=now)
+    session.commit()
+    return submission

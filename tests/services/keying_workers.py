@@ -1,0 +1,64 @@
+"""Volunteers keying at once, for the concurrency test: run in threads or in processes.
+
+Each worker opens its own engine and sessions (as a gunicorn worker would) and calls the
+same services as the web views, outside any request.
+"""
+from __future__ import annotations
+
+import random
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from crowdcat.database import configure_engine
+from crowdcat.models import Project, Reservation, Submission, User
+from crowdcat.services import assignment, submissions
+
+ROUNDS = 12
+
+
+def volunteer(url: str, project_id: int, user_ids: list[int], seed: int) -> dict[str, int]:
+    """Key pages as the given volunteers until none is left; count what happened."""
+    engine = sa.create_engine(url)
+    configure_engine(engine)
+    rng = random.Random(seed)
+    seen = {"keyed": 0, "refused": 0, "already": 0, "resume_mismatch": 0, "double_hold": 0}
+    try:
+        for user_id in user_ids:
+            with Session(engine) as session:
+                _key_pages(session, project_id, user_id, rng, seen)
+    finally:
+        engine.dispose()
+    return seen
+
+
+def _key_pages(session: Session, project_id: int, user_id: int, rng: random.Random,
+               seen: dict[str, int]) -> None:
+    """One volunteer's loop: next page, sometimes ask again (resume), submit."""
+    project, user = session.get(Project, project_id), session.get(User, user_id)
+    for _ in range(ROUNDS):
+        page = assignment.next_page(session, project=project, user=user)
+        session.commit()
+        if page is None:
+            return
+        held = session.scalar(sa.select(sa.func.count()).select_from(Reservation).where(
+            Reservation.user_id == user_id, Reservation.project_id == project_id))
+        seen["double_hold"] += held > 1
+        if rng.random() < 0.3:
+            again = assignment.next_page(session, project=project, user=user)
+            session.commit()
+            # A different page is fine only if this volunteer (in another tab) keyed it meanwhile.
+            moved_on = session.scalar(sa.select(sa.func.count()).select_from(Submission).where(
+                Submission.page_id == page.id, Submission.user_id == user_id))
+            seen["resume_mismatch"] += (again is None or again.id != page.id) and not moved_on
+        values = {"title": "訓令", "date": "1948-05-10", "pages": rng.choice(["3", "4"])}
+        try:
+            submissions.submit(session, page=page, user=user, values=values)
+            session.commit()
+            seen["keyed"] += 1
+        except submissions.AlreadySubmitted:
+            session.rollback()
+            seen["already"] += 1
+        except submissions.NoLongerNeeded:
+            session.rollback()
+            seen["refused"] += 1

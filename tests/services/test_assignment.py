@@ -1,0 +1,111 @@
+"""Next page: open pages still needing keying, nearest completion first, reserved for a while."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from crowdcat.models import Access, ProjectStatus, Reservation, utcnow
+from crowdcat.services import assignment
+from crowdcat.services.errors import NotFound
+from tests.factories_keying import key, reserve
+
+
+def test_pages_nearest_completion_come_first_then_by_sequence(session, factory):
+    project = factory.project()
+    first, second, third = (factory.page(project, sequence=n) for n in (1, 2, 3))
+    someone = factory.user()
+    assert reserve(session, project, someone).id == first.id
+    key(session, first, someone)
+    # `first` now has one submission of two: it comes before untouched pages.
+    assert reserve(session, project, factory.user()).id == first.id
+    # Each page wants two submissions: two volunteers hold `second` before `third` is next.
+    assert reserve(session, project, factory.user()).id == second.id
+    assert reserve(session, project, factory.user()).id == second.id
+    assert reserve(session, project, factory.user()).id == third.id
+
+
+def test_coming_back_resumes_the_reserved_page(session, factory):
+    project = factory.project()
+    factory.page(project, sequence=1)
+    factory.page(project, sequence=2)
+    user = factory.user()
+    page = reserve(session, project, user)
+    assert reserve(session, project, user).id == page.id
+    assert session.scalar(select(func.count()).select_from(Reservation)) == 1
+
+
+def test_a_full_page_is_not_handed_out_again(session, factory):
+    project = factory.project(agree_needed=2, max_submissions=3)
+    only = factory.page(project, sequence=1)
+    a, b, c = factory.user(), factory.user(), factory.user()
+    assert reserve(session, project, a).id == only.id
+    assert reserve(session, project, b).id == only.id
+    assert reserve(session, project, c) is None  # two live reservations fill `wanted` (2)
+
+
+def test_expired_reservations_free_the_page(session, factory):
+    project = factory.project(reservation_minutes=30)
+    only = factory.page(project, sequence=1)
+    a, b, c = factory.user(), factory.user(), factory.user()
+    start = utcnow()
+    reserve(session, project, a, now=start)
+    reserve(session, project, b, now=start)
+    later = start + timedelta(minutes=31)
+    assert reserve(session, project, c, now=later).id == only.id
+
+
+def test_reservation_lasts_the_project_setting_and_is_renewed(session, factory):
+    project = factory.project(reservation_minutes=10)
+    factory.page(project)
+    user = factory.user()
+    start = utcnow()
+    page = reserve(session, project, user, now=start)
+    held = session.scalar(select(Reservation.expires_at))
+    assert held == start + timedelta(minutes=10)
+    until = assignment.renew(session, page=page, user=user, now=start + timedelta(minutes=8))
+    session.commit()
+    assert until == start + timedelta(minutes=18)
+
+
+def test_volunteer_never_gets_a_page_they_keyed_or_skipped(session, factory):
+    project = factory.project(agree_needed=3, max_submissions=3)
+    one = factory.page(project, sequence=1)
+    two = factory.page(project, sequence=2)
+    user = factory.user()
+    key(session, reserve(session, project, user), user)
+    from crowdcat.services import submissions
+
+    submissions.submit(session, page=reserve(session, project, user), user=user,
+                       skip_reason="illegible")
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Reservation)) == 0
+    assert reserve(session, project, user) is None
+    assert {one.id, two.id}
+
+
+def test_restricted_pages_are_never_assigned(session, factory):
+    project = factory.project()
+    factory.page(project, sequence=1, access=Access.RESTRICTED)
+    open_page = factory.page(project, sequence=2)
+    assert reserve(session, project, factory.user()).id == open_page.id
+    assert reserve(session, project, factory.user()).id == open_page.id
+    assert reserve(session, project, factory.user()) is None
+
+
+def test_inactive_project_gives_no_pages(session, factory):
+    project = factory.project(status=ProjectStatus.PAUSED)
+    factory.page(project)
+    with pytest.raises(NotFound):
+        assignment.next_page(session, project=project, user=factory.user())
+
+
+def test_one_reservation_per_volunteer_and_project(session, factory):
+    project = factory.project()
+    for n in range(3):
+        factory.page(project, sequence=n + 1)
+    user = factory.user()
+    for _ in range(3):
+        reserve(session, project, user)
+    assert session.scalar(select(func.count()).select_from(Reservation)) == 1
