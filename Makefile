@@ -6,6 +6,7 @@ export CROWDCAT_DATA_DIR ?= $(CURDIR)/instance
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+THREADS ?= 4
 
 .PHONY: run test install install-test translations migrate demo lint browser-deps screenshots clean
 
@@ -36,7 +37,7 @@ demo: migrate
 	$(BIN)/crowdcat demo --if-empty
 
 run: demo
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --access-logfile - wsgi:app
 
 # Chromium and a CJK font for the browser tests (Debian packages; needs root or sudo).
 browser-deps:

@@ -1,7 +1,7 @@
 """Export benchmark: our streaming CSV export next to the databases' own CSV dumps.
 
-Usage: python benchmarks/export_640k.py [--sizes 160000,320000,640000] [--backends sqlite,postgresql]
-                                        [--workdir /tmp/crowdcat-export-bench] [--keep]
+Usage: python benchmarks/export_640k.py [--sizes 160000,320000,640000]
+           [--backends sqlite,postgresql] [--workdir /tmp/crowdcat-export-bench] [--keep]
 
 For each backend it creates a fresh database (an SQLite file; a new PostgreSQL database on
 127.0.0.1), upgrades it with Alembic, makes a project with the 15-field Republic-era template
@@ -144,8 +144,9 @@ def seed(engine: sa.Engine, start: int, stop: int, project_id: int, reviewers: l
             rows = list(_rows(chunk, min(chunk + CHUNK, stop), project_id, reviewers))
             if engine.dialect.name == "sqlite":
                 cursor.execute("BEGIN")
-                cursor.executemany(f"INSERT INTO pages ({PAGE_COLUMNS}) VALUES ({','.join('?' * 15)})",
-                                   [p[:-1] + (_sqlite_time(p[-1]),) for p, _e in rows])
+                cursor.executemany(
+                    f"INSERT INTO pages ({PAGE_COLUMNS}) VALUES ({','.join('?' * 15)})",
+                    [p[:-1] + (_sqlite_time(p[-1]),) for p, _e in rows])
                 cursor.executemany(
                     f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES ({','.join('?' * 12)})",
                     [e[:8] + tuple(_sqlite_time(t) for t in e[8:11]) + e[11:] for _p, e in rows])
@@ -303,7 +304,8 @@ def report(results: list[dict]) -> str:
         for r in extras:
             for label in ("jsonl", "provenance", "gb18030"):
                 seconds, mb = r[label]
-                lines.append(f"| {r['backend']} | {r['rows']:,} | {label} | {seconds:.1f} | {mb:.0f} |")
+                lines.append(
+                    f"| {r['backend']} | {r['rows']:,} | {label} | {seconds:.1f} | {mb:.0f} |")
     return "\n".join(lines)
 
 

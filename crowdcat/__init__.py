@@ -61,13 +61,26 @@ ROUTE_MODULES = (
     "crowdcat.main.routes",
     "crowdcat.auth.routes",
     "crowdcat.admin.users",
+    "crowdcat.admin.projects",
+    "crowdcat.admin.project_fields",
+    "crowdcat.admin.project_pages",
+    "crowdcat.admin.exports",
     "crowdcat.scans.routes",
+    "crowdcat.review.routes",
+    "crowdcat.review.actions",
+    "crowdcat.transcribe.projects",
+    "crowdcat.transcribe.keying",
+    "crowdcat.transcribe.profile",
+    "crowdcat.api.routes",
 )
 BLUEPRINTS = (
     ("crowdcat.main", ""),
     ("crowdcat.auth", "/auth"),
     ("crowdcat.admin", "/admin"),
     ("crowdcat.scans", ""),
+    ("crowdcat.review", "/review"),
+    ("crowdcat.transcribe", ""),
+    ("crowdcat.api", "/api/v1"),
 )
 
 
@@ -82,3 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     for package, prefix in BLUEPRINTS:
         app.register_blueprint(import_module(package).bp, url_prefix=prefix or None)
     init_errors(app)
+
+    from crowdcat.services.markdown_text import render_markdown
+
+    app.add_template_filter(render_markdown, "markdown")

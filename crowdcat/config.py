@@ -55,7 +55,7 @@ def from_environment() -> dict:
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_SECURE": os.environ.get("CROWDCAT_SECURE_COOKIES", "false").lower() == "true",
+        "SESSION_COOKIE_SECURE": os.environ.get("CROWDCAT_SECURE_COOKIES", "").lower() == "true",
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,
     }

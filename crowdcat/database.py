@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import scoped_session
 
 # Execution option that asks for BEGIN IMMEDIATE on SQLite (see immediate_transaction()).
 IMMEDIATE = "crowdcat_sqlite_immediate"
+# Session.info key remembering which transaction immediate_transaction() started.
+_WRITE_TXN = "crowdcat_write_transaction"
 
 
 def configure_engine(engine: Engine) -> None:
@@ -32,13 +35,19 @@ def configure_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def immediate_transaction(session) -> None:  # noqa: ANN001 - a SQLAlchemy Session
-    """Start the session's next transaction as a write transaction (SQLite: BEGIN IMMEDIATE).
+def immediate_transaction(session) -> None:  # noqa: ANN001 - a Session or scoped_session
+    """Make sure the session is in a write transaction (SQLite: BEGIN IMMEDIATE).
 
-    Ends whatever transaction the session had open (rolling back nothing that was
-    flushed: callers call this before their first write). On PostgreSQL it only starts
-    a transaction; callers lock rows with SELECT ... FOR UPDATE SKIP LOCKED.
+    Does nothing when the session's current transaction was started here already.
+    Otherwise it commits whatever transaction was open (callers call this before their
+    first write) and starts a new one. On PostgreSQL it only starts a transaction;
+    callers lock rows with SELECT ... FOR UPDATE SKIP LOCKED.
     """
-    if session.in_transaction():
-        session.commit()
-    session.connection(execution_options={IMMEDIATE: True})
+    plain = session() if isinstance(session, scoped_session) else session
+    current = plain.get_transaction()
+    if current is not None and current.is_active and plain.info.get(_WRITE_TXN) is current:
+        return
+    if plain.in_transaction():
+        plain.commit()
+    plain.connection(execution_options={IMMEDIATE: True})
+    plain.info[_WRITE_TXN] = plain.get_transaction()

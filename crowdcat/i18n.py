@@ -1,9 +1,8 @@
 """The UI language: Flask-Babel set-up and how a request's locale is chosen."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 from flask import Flask, has_request_context, request
 from flask_login import current_user
@@ -28,7 +27,7 @@ def select_locale() -> str:
 
 
 def cli_locale() -> str:
-    """Language of command-line messages, from the shell's LANG (zh_TW -> zh_Hant, zh_CN -> zh_Hans)."""
+    """Language of command-line messages, from LANG (zh_TW -> zh_Hant, zh_CN -> zh_Hans)."""
     lang = os.environ.get("CROWDCAT_LOCALE") or os.environ.get("LANG", "")
     if lang in LOCALES:
         return lang

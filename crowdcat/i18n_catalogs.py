@@ -44,6 +44,18 @@ def merged_catalog(locale: str) -> Catalog:
     return catalog
 
 
+def clashes(locale: str) -> dict[str, dict[str, str]]:
+    """Msgids translated differently in two area files (only the first would be used)."""
+    seen: dict[str, dict[str, str]] = {}
+    for path in sorted((SOURCES / locale).glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                if message.id and message.string:
+                    key = message.id if isinstance(message.id, str) else message.id[0]
+                    seen.setdefault(key, {})[path.stem] = str(message.string)
+    return {k: v for k, v in seen.items() if len(set(v.values())) > 1}
+
+
 def compile_all() -> list[Path]:
     """Compile every locale's merged catalog to messages.mo; return the written paths."""
     written = []

@@ -140,6 +140,8 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
         if _cv_app.get(None) is not None:
             db.session.commit()
+        # Read streamed bodies inside this call, while the request's own contexts are current.
+        kwargs.setdefault("buffered", True)
         token = _cv_app.set(None)
         try:
             return super().open(*args, **kwargs)

@@ -8,7 +8,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crowdcat.models import (
-    Access, FieldKind, FieldSpec, Page, Project, ProjectStatus, Role, User,
+    Access,
+    FieldKind,
+    FieldSpec,
+    Page,
+    Project,
+    ProjectStatus,
+    Role,
+    User,
 )
 from crowdcat.services.accounts import hash_password
 

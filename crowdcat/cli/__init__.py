@@ -20,9 +20,9 @@ def main() -> None:
 
 def app_commands() -> list[click.Command]:
     """Commands that need the app; create_app attaches them to app.cli."""
-    from crowdcat.cli import users
+    from crowdcat.cli import demo, export, ingest, keying, users
 
-    return [*users.COMMANDS]
+    return [*users.COMMANDS, *demo.COMMANDS, *export.COMMANDS, *keying.COMMANDS, *ingest.COMMANDS]
 
 
 def _standalone_commands() -> list[click.Command]:

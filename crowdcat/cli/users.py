@@ -16,7 +16,8 @@ from crowdcat.services.errors import ServiceError
 @click.argument("email")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.VOLUNTEER.value,
               show_default=True, help="The account's role.")
-@click.option("--name", "display_name", default=None, help="Display name (default: the e-mail's local part).")
+@click.option("--name", "display_name", default=None,
+              help="Display name (default: the e-mail's local part).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
 def create_user(email: str, role: str, display_name: str | None, password_stdin: bool) -> None:

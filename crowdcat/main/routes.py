@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from crowdcat.config import LOCALES
 from crowdcat.extensions import csrf, db
 from crowdcat.i18n import LANG_COOKIE
 from crowdcat.main import bp
-from crowdcat.models import Project, ProjectStatus
-from crowdcat.services import accounts
+from crowdcat.services import accounts, keying_stats
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -18,10 +16,7 @@ ONE_YEAR = 365 * 24 * 3600
 @bp.route("/")
 def index():
     """Home: what crowdcat is and the projects open for keying."""
-    projects = db.session.scalars(
-        select(Project).where(Project.status == ProjectStatus.ACTIVE).order_by(Project.title)
-    ).all()
-    return render_template("main/index.html", projects=projects)
+    return render_template("main/index.html", **keying_stats.active_projects(db.session))
 
 
 @bp.route("/lang/<code>", methods=["POST"])

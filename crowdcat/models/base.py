@@ -45,7 +45,8 @@ class UTCDateTime(sa.types.TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
+# none_as_null: Python None is SQL NULL (not JSON null), so CHECKs on IS NULL hold.
+JSONType = sa.JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 def enum_column(enum_cls: type[enum.Enum], name: str) -> sa.Enum:

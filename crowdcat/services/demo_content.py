@@ -61,6 +61,7 @@ _NOTES: tuple[str, ...] = (
     "", "", "", "", "", "原件有破損", "附件缺", "有批註", "抄件", "油印件", "蓋有騎縫章",
 )
 _DIGITS = "〇一二三四五六七八九"
+_CLASSIFIED: dict[int, str] = {0: "機密", 9: "密", 14: "絕密"}
 
 LABELS: dict[str, str] = {
     "fonds_no": "全宗號", "catalog_no": "目錄號", "volume_no": "案卷號", "item_no": "件號",
@@ -148,7 +149,9 @@ def _build(seed: int = 1937) -> list[dict[str, Any]]:
             doc_no = f"{word}字第{number}號"
         else:
             doc_no = f"{word}字第{cn_digits(number)}號"
-        classification = rng.choices(CLASSIFICATIONS, weights=(80, 12, 6, 2))[0]
+        rng.random()  # keeps the seeded sequence of the other details stable
+        # A few classified files: the demo imports them as restricted (staff only).
+        classification = _CLASSIFIED.get(i, "普通")
         records.append({
             "fonds_no": _FONDS.get(creator) or _fonds(creator),
             "catalog_no": str(rng.randint(1, 3)),

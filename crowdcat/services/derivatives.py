@@ -6,15 +6,13 @@ names one image forever) and any app server sharing the scans directory can serv
 """
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image
 
 from crowdcat.services import images
-from crowdcat.services.storage import LocalStorage
+from crowdcat.services.storage import LocalStorage, write_atomically
 
 WEB = "web"
 THUMB = "thumb"
@@ -57,15 +55,7 @@ class DerivativeStore:
     def put(self, content_hash: str, variant: str, data: bytes) -> Derived:
         """Store a derivative atomically, so a reader never sees half a file."""
         path = self.path(content_hash, variant)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(path, data)
         return Derived(path, f"{content_hash[:20]}-{variant}")
 
 

@@ -24,7 +24,8 @@ BLANK_VALUES = ["無", "无", "不詳", "不详", "/", "-"]
 
 def _f(key: str, kind: FieldKind, hant: str, hans: str, en: str, **extra: Any) -> FieldDef:
     """One field definition with labels in the three UI languages."""
-    return {"key": key, "kind": kind, "labels": {"zh_Hant": hant, "zh_Hans": hans, "en": en}} | extra
+    labels = {"zh_Hant": hant, "zh_Hans": hans, "en": en}
+    return {"key": key, "kind": kind, "labels": labels} | extra
 
 
 def _help(hant: str, hans: str, en: str) -> dict[str, str]:
@@ -38,7 +39,8 @@ REPUBLIC_FILE_LEVEL: list[FieldDef] = [
     _f("volume_no", FieldKind.REFERENCE, "案卷號", "案卷号", "File no."),
     _f("item_no", FieldKind.REFERENCE, "件號", "件号", "Item no."),
     _f("reference_code", FieldKind.REFERENCE, "檔號", "档号", "Reference code", keyed=False,
-       help=_help("由全宗號-目錄號-案卷號-件號組成，不需著錄。", "由全宗号-目录号-案卷号-件号组成，不需著录。",
+       help=_help("由全宗號-目錄號-案卷號-件號組成，不需著錄。",
+                  "由全宗号-目录号-案卷号-件号组成，不需著录。",
                   "Composed from fonds-catalog-file-item; not keyed.")),
     _f("title", FieldKind.TEXT, "題名", "题名", "Title", required=True,
        options={"fold_variants": True},

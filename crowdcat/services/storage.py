@@ -30,6 +30,19 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write a file through a temporary file and a rename: readers never see half of it."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 class LocalStorage:
     """Blobs under a directory, in two-level fan-out folders (ab/abcdef...)."""
 
@@ -51,17 +64,8 @@ class LocalStorage:
         """Write atomically (temp file + rename) so a crash never leaves half a scan."""
         key = self.key_for(content_hash(data), suffix)
         target = self.path(key)
-        if target.exists():
-            return key
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        if not target.exists():
+            write_atomically(target, data)
         return key
 
     def open(self, key: str) -> BinaryIO:

@@ -12,7 +12,8 @@ def test_admin_promotes_a_volunteer_to_reviewer(client, factory, auth, session):
     auth.login(admin.email)
     listing = client.get("/admin/users?q=李").get_data(as_text=True)
     assert "李四" in listing and admin.email not in listing
-    response = client.post(f"/admin/users/{volunteer.id}/role", data={f"u{volunteer.id}-role": "reviewer"})
+    response = client.post(f"/admin/users/{volunteer.id}/role",
+                           data={f"u{volunteer.id}-role": "reviewer"})
     assert response.status_code == 303
     session.rollback()
     assert volunteer.role == Role.REVIEWER

@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from crowdcat.models import Role, User
 
 
-
 def test_create_admin_with_password_from_stdin(app, session):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["create-user", "Boss@Archive.org", "--role", "admin",

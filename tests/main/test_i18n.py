@@ -1,7 +1,7 @@
 """The UI language: Traditional Chinese by default, switchable, remembered."""
 from __future__ import annotations
 
-from crowdcat.i18n_catalogs import TRANSLATED_LOCALES, missing
+from crowdcat.i18n_catalogs import TRANSLATED_LOCALES, clashes, missing
 from crowdcat.models import User
 
 
@@ -48,3 +48,8 @@ def test_language_switch_ignores_off_site_next(client):
 def test_every_ui_string_is_translated():
     gaps = {loc: missing(loc) for loc in TRANSLATED_LOCALES}
     assert gaps == {loc: {} for loc in TRANSLATED_LOCALES}
+
+
+def test_a_string_has_one_translation_across_areas():
+    found = {loc: clashes(loc) for loc in TRANSLATED_LOCALES}
+    assert found == {loc: {} for loc in TRANSLATED_LOCALES}

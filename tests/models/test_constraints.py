@@ -11,9 +11,8 @@ from crowdcat.models import Entry, EntryStatus, Page, Submission
 
 
 def _fails(session, statement: str, **params) -> None:  # noqa: ANN001
-    with pytest.raises(IntegrityError):
-        with session.begin_nested():
-            session.execute(text(statement), params)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(text(statement), params)
 
 
 def test_one_submission_per_page_and_volunteer(session, factory):

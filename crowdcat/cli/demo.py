@@ -1,0 +1,43 @@
+"""`crowdcat demo`: load the demo project and accounts."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from crowdcat.extensions import db
+from crowdcat.services import demo
+from crowdcat.services.storage import storage_for
+
+
+def _print_logins() -> None:
+    """Print the demo accounts and their passwords."""
+    click.echo("Demo accounts (e-mail / password / role):")
+    for email, _name, role, password in demo.ACCOUNTS:
+        click.echo(f"  {email:<28} {password:<22} {role.value}")
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True,
+              help="Load only when the database has no users and no projects.")
+@with_appcontext
+def load_demo(if_empty: bool) -> None:
+    """Load the demo project (30 generated Republic-era pages in every stage) and accounts."""
+    if not demo.is_empty(db.session):
+        if if_empty:
+            click.echo("The database is not empty; the demo was not loaded.")
+            _print_logins()
+            return
+        raise click.ClickException("The database is not empty; load the demo into a new one.")
+    try:
+        summary = demo.load_demo(db.session, storage_for(current_app.config))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    stages = ", ".join(f"{name} {count}" for name, count in summary.stages.items())
+    click.echo(f"Loaded the demo project '{demo.SLUG}': {summary.pages} pages ({stages}).")
+    _print_logins()
+
+
+COMMANDS = (load_demo,)
