@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from crowdcat.extensions import db
 from crowdcat.models import Access, Page, Project, Role
 from crowdcat.services import projects as project_service
 from crowdcat.services.errors import ServiceError
+from crowdcat.services.field_agreement import field_agreement
 from crowdcat.services.markdown_text import render_markdown
 from crowdcat.services.progress import STAGES, project_progress
 
@@ -75,6 +77,12 @@ def project_new():
                            templates=TEMPLATE_LABELS), status
 
 
+AGREEMENT_LABELS = {
+    "unanimous": _l("Unanimous"), "majority": _l("Majority"),
+    "conflict": _l("Conflict"), "blank": _l("Blank"),
+}
+
+
 @bp.route("/projects/<slug>")
 @role_required(Role.ADMIN)
 def project(slug: str):
@@ -83,8 +91,11 @@ def project(slug: str):
     progress = project_progress(db.session, [project.id])[project.id]
     restricted = db.session.scalar(select(func.count()).where(
         Page.project_id == project.id, Page.access == Access.RESTRICTED))
+    agreement, sampled = field_agreement(db.session, project)
     return render_template(
         "admin/projects/project.html", project=project, progress=progress, stages=STAGES,
+        agreement=agreement, agreement_sampled=sampled, agreement_labels=AGREEMENT_LABELS,
+        fields_by_key={spec.key: spec for spec in project.fields},
         stage_labels=stage_labels(), status_labels=STATUS_LABELS, restricted=restricted,
         instructions=render_markdown(project.instructions),
         keying_started=project_service.keying_started(db.session, project),
