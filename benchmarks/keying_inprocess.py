@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import os
 import pstats
 import random
 import sys
@@ -37,14 +38,27 @@ def main() -> None:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": str(data_dir),
                           "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
         client = app.test_client()
+        statements = [0]
+        with app.app_context():
+            from sqlalchemy import event
+
+            from crowdcat.extensions import db
+
+            @event.listens_for(db.engine, "before_cursor_execute")
+            def _count(*_args):  # noqa: ANN002, ANN202 - counts every statement sent
+                statements[0] += 1
         rng = random.Random(1)
         reserved: list[tuple[str, int]] = []
 
         def bench(label, call, count):  # noqa: ANN001, ANN202
+            statements[0] = 0
             start = time.perf_counter()
             for i in range(count):
                 call(i)
-            print(f"{label:10} {(time.perf_counter() - start) / count * 1000:7.2f} ms/call")
+            elapsed = (time.perf_counter() - start) / count * 1000
+            # BEGIN and COMMIT are not cursor executions: add them for round trips.
+            per_call = statements[0] / count
+            print(f"{label:10} {elapsed:7.2f} ms/call  {per_call:5.2f} statements/call")
 
         def healthz(_i):  # noqa: ANN001, ANN202
             assert client.get("/healthz").status_code == 200
@@ -71,7 +85,7 @@ def main() -> None:
         bench("submit", submit, n)
         if profile:
             profile.disable()
-            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            pstats.Stats(profile).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(40)
         reserved.clear()
         bench("next 2", lambda i: next_page(i, offset=n), n)
         bench("submit 2", submit, n)

@@ -35,6 +35,13 @@ def configure_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def in_write_transaction(session) -> bool:  # noqa: ANN001 - a Session or scoped_session
+    """Whether immediate_transaction() started the session's current transaction."""
+    plain = session() if isinstance(session, scoped_session) else session
+    current = plain.get_transaction()
+    return current is not None and current.is_active and plain.info.get(_WRITE_TXN) is current
+
+
 def immediate_transaction(session) -> None:  # noqa: ANN001 - a Session or scoped_session
     """Make sure the session is in a write transaction (SQLite: BEGIN IMMEDIATE).
 
@@ -43,10 +50,9 @@ def immediate_transaction(session) -> None:  # noqa: ANN001 - a Session or scope
     first write) and starts a new one. On PostgreSQL it only starts a transaction;
     callers lock rows with SELECT ... FOR UPDATE SKIP LOCKED.
     """
-    plain = session() if isinstance(session, scoped_session) else session
-    current = plain.get_transaction()
-    if current is not None and current.is_active and plain.info.get(_WRITE_TXN) is current:
+    if in_write_transaction(session):
         return
+    plain = session() if isinstance(session, scoped_session) else session
     if plain.in_transaction():
         plain.commit()
     plain.connection(execution_options={IMMEDIATE: True})

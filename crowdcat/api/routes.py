@@ -75,11 +75,14 @@ def projects():
 @token_required
 def next_page(slug: str):
     """Reserve and return the next page, or 204 when nothing is left for this volunteer."""
-    project = project_info.load(db.session, slug=slug)
+    user_id = api_user().id
+    # token_required opened the write transaction: the own reservation read with the
+    # project (one round trip) stays true until reserve() has used it.
+    project, mine = project_info.load_with_own(db.session, slug=slug, user_id=user_id)
     if project is None:
         return error(404, _("There is no such project."))
     try:
-        reserved = assignment.reserve(db.session, project=project, user_id=api_user().id)
+        reserved = assignment.reserve(db.session, project=project, user_id=user_id, mine=mine)
     except ServiceError as exc:
         db.session.rollback()
         return service_error(exc)

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, inspect, select, update
+from sqlalchemy import bindparam, func, inspect, or_, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.util import identity_key
 
@@ -57,7 +57,28 @@ def _token_user():  # noqa: ANN202 - a Select
                    _TOKENS.c.revoked_at.is_(None), _USERS.c.active.is_(True)))
 
 
+def _token_user_touched():  # noqa: ANN202 - a Select
+    """PostgreSQL: _token_user() that also writes a stale last_used_at (one round trip).
+
+    The UPDATE in the WITH clause runs once whatever the SELECT reads; the SELECT sees the
+    row as it was before (the statement's snapshot), as the two statements did.
+    """
+    stale = or_(_TOKENS.c.last_used_at.is_(None),
+                _TOKENS.c.last_used_at < bindparam("cutoff", type_=_TOKENS.c.last_used_at.type))
+    touched = (update(_TOKENS)
+               .where(_TOKENS.c.token_hash == bindparam("token_hash"),
+                      _TOKENS.c.revoked_at.is_(None), stale,
+                      _TOKENS.c.user_id.in_(select(_USERS.c.id)
+                                            .where(_USERS.c.active.is_(True))))
+               .values(last_used_at=bindparam("now", type_=_TOKENS.c.last_used_at.type))
+               .returning(_TOKENS.c.id).cte("touched"))
+    # Referenced, so that SQLAlchemy renders the WITH clause.
+    return _token_user().add_columns(
+        select(func.count()).select_from(touched).scalar_subquery().label("touched"))
+
+
 _token_user_query = Prepared(_token_user)
+_token_user_touching = Prepared(_token_user_touched)
 _touch = Prepared(lambda: update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id")),
                   column_keys=("last_used_at",))
 # (attribute, column) of every mapped users column, to build the User from the row.
@@ -79,10 +100,16 @@ def authenticate(session: Session, raw: str) -> User | None:
     """The active user owning this unrevoked token, or None (one indexed query by hash)."""
     if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
         return None
+    now = utcnow()
+    if session.get_bind().dialect.name == "postgresql":
+        # Row locks, no BEGIN IMMEDIATE: look up and touch in one statement.
+        assignment.begin_write(session)
+        row = _token_user_touching(session, token_hash=hash_token(raw), now=now,
+                                   cutoff=now - USE_RESOLUTION).first()
+        return _attach_user(session, row) if row is not None else None
     row = _token_user_query(session, token_hash=hash_token(raw)).first()
     if row is None:
         return None
-    now = utcnow()
     last_used = row.token_last_used
     if last_used is None or now - last_used > USE_RESOLUTION:
         # A write: make it one (SQLite cannot upgrade a reader safely under load); a no-op

@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from crowdcat.database import immediate_transaction
+from crowdcat.database import immediate_transaction, in_write_transaction
 from crowdcat.models import (
     Access,
     Page,
@@ -54,6 +54,11 @@ def begin_write(session: Session) -> None:
     saves a commit and the reloads that follow it.
     """
     immediate_transaction(session)
+
+
+def in_write(session: Session) -> bool:
+    """Whether begin_write() already opened the session's current transaction."""
+    return in_write_transaction(session)
 
 
 def _is_postgres(session: Session) -> bool:
@@ -196,19 +201,28 @@ def _claim(session: Session, project: ProjectInfo, user_id: int, now: datetime,
     return None
 
 
+# reserve(mine=...) default: the caller did not look the own reservation up.
+_LOOK_UP: Any = object()
+
+
 def reserve(session: Session, *, project: ProjectInfo, user_id: int,
-            now: datetime | None = None) -> Reserved | None:
+            now: datetime | None = None, mine: Any = _LOOK_UP) -> Reserved | None:
     """Reserve the volunteer's next page of `project` (Core SQL only), or None.
 
     Resumes the volunteer's own reservation in the project when its page still needs them.
     Starts its own write transaction unless one is open (the caller commits).
+    `mine`: the volunteer's reservation (or None) as read with the project
+    (project_info.load_with_own) in this same write transaction, saving a round trip.
     """
+    if mine is not _LOOK_UP and not in_write(session):
+        mine = _LOOK_UP  # read outside this write transaction: it may be stale
     begin_write(session)
     if not project.active:
         raise NotFound(_l("This project is not open for keying."))
     now = now or utcnow()
     until = now + timedelta(minutes=project.reservation_minutes)
-    mine = _own_reservation(session, project.id, user_id)
+    if mine is _LOOK_UP:
+        mine = _own_reservation(session, project.id, user_id)
     if mine is not None and (
         resumed := _resume(session, mine, project, user_id, now, until)
     ) is not None:

@@ -49,6 +49,17 @@ def _project(condition):  # noqa: ANN001, ANN202 - a SQL condition; a Select
 project_by_slug = Prepared(lambda: _project(PROJECTS.c.slug == bindparam("slug")))
 project_by_id = Prepared(lambda: _project(PROJECTS.c.id == bindparam("project_id")))
 
+# The volunteer's own reservation in the project rides along (one round trip instead of two):
+# at most one row (unique user_id, project_id), so the field rows are not multiplied.
+OWN_COLUMNS = 3
+project_and_own = Prepared(lambda: _project(PROJECTS.c.slug == bindparam("slug"))
+                           .add_columns(RESERVATIONS.c.id.label("own_id"),
+                                        RESERVATIONS.c.page_id.label("own_page_id"),
+                                        RESERVATIONS.c.expires_at.label("own_expires_at"))
+                           .outerjoin(RESERVATIONS, and_(
+                               RESERVATIONS.c.project_id == PROJECTS.c.id,
+                               RESERVATIONS.c.user_id == bindparam("user_id"))))
+
 page_open = Prepared(lambda: select(PAGES.c.id)
                      .join(PROJECTS, PROJECTS.c.id == PAGES.c.project_id)
                      .where(PAGES.c.id == bindparam("page_id"), PAGES.c.access == Access.OPEN,

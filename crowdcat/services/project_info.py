@@ -9,8 +9,10 @@ invalidation to forget.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -92,10 +94,39 @@ def load(session: Session, *, slug: str | None = None,
 
     rows = (sql.project_by_slug(session, slug=slug) if slug is not None
             else sql.project_by_id(session, project_id=project_id)).all()
+    return _info(rows, [tuple(row) for row in rows])
+
+
+class OwnReservation(NamedTuple):
+    """A volunteer's reservation in a project (what assignment needs to resume it)."""
+
+    id: int
+    page_id: int
+    expires_at: datetime
+
+
+def load_with_own(session: Session, *, slug: str,
+                  user_id: int) -> tuple[ProjectInfo | None, OwnReservation | None]:
+    """The project by slug and the volunteer's reservation in it, in one query."""
+    from crowdcat.services import keying_sql as sql
+
+    rows = sql.project_and_own(session, slug=slug, user_id=user_id).all()
+    if not rows:
+        return None, None
+    cut = -sql.OWN_COLUMNS
+    info = _info(rows, [tuple(row)[:cut] for row in rows])
+    first = rows[0]
+    own = (OwnReservation(first.own_id, first.own_page_id, first.own_expires_at)
+           if first.own_id is not None else None)
+    return info, own
+
+
+def _info(rows: Sequence[Any], contents: list[tuple]) -> ProjectInfo | None:
+    """The ProjectInfo of a project's rows (`contents`: their project and field columns)."""
     if not rows:
         return None
     # Keyed by the whole content (JSON as text): any edit makes a new entry, no stale fields.
-    signature = tuple(tuple(row) for row in rows)
+    signature = tuple(contents)
     info = _cache.get(signature)
     if info is None:
         first = rows[0]
