@@ -1,10 +1,11 @@
 """Catalog export: the approved entries of a project as CSV or JSON Lines, streamed.
 
-Memory stays constant however large the catalog: rows are read in keyset-paginated batches
-of plain column tuples (no ORM objects), the JSON values are unpacked by the database, and
-each batch is written and encoded before the next one is read. All batches are read in one
-transaction (REPEATABLE READ on PostgreSQL, a WAL snapshot on SQLite), so an entry approved or
-reopened during a long export is neither lost nor written twice.
+Memory stays constant however large the catalog: rows are read in batches of plain column
+tuples (no ORM objects), the JSON values are unpacked by the database, and each batch is
+written and encoded before the next one is read. On PostgreSQL the rows are streamed by one
+COPY statement (export_copy.py); elsewhere they are read with keyset pagination in one
+transaction (a WAL snapshot on SQLite). Either way one snapshot is read, so an entry approved
+or reopened during a long export is neither lost nor written twice.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from crowdcat.models import Entry, EntryStatus, Page, Project, User
 from crowdcat.services import export_cells as cells
+from crowdcat.services.export_copy import copy_batches
 from crowdcat.services.export_plan import Column, ExportOptions, ExportPlan, make_plan
 
 BATCH_SIZE = 2_000
@@ -62,9 +64,15 @@ def _value(plan: ExportPlan, key: str) -> sa.ColumnElement[str]:
     return _text(Entry.values, key)
 
 
-def _column(plan: ExportPlan, column: Column) -> sa.ColumnElement[Any]:
-    """The SQL expression that reads one export column."""
+def _column(plan: ExportPlan, column: Column, copy: bool = False) -> sa.ColumnElement[Any]:
+    """The SQL expression that reads one export column (`copy`: as text for PostgreSQL COPY)."""
     kind = column.kind
+    if copy and kind == "approved_at":
+        # COPY writes text: the UTC time as SQLite stores it, which cells.aware() reads back.
+        return sa.func.to_char(sa.func.timezone("UTC", Entry.reviewed_at),
+                               'YYYY-MM-DD"T"HH24:MI:SS.US')
+    if copy and kind in ("reference", "date_iso"):
+        return sa.literal_column("''")  # not NULL: a row without backslashes parses fastest
     if kind in ("value", "integer", "date"):
         return _value(plan, column.field or "")
     simple = {
@@ -82,22 +90,35 @@ def _column(plan: ExportPlan, column: Column) -> sa.ColumnElement[Any]:
     return simple[kind]
 
 
-def _statement(plan: ExportPlan, project: Project, options: ExportOptions) -> sa.Select:
+def _statement(
+    plan: ExportPlan, project: Project, options: ExportOptions, copy: bool = False,
+) -> sa.Select:
     """The query of one batch (without the keyset condition and limit).
 
     Its columns are the export's columns in order, then the page's prefill (as JSON text),
-    then the keyset (reviewed_at, id).
+    then the keyset (reviewed_at, id) unless it is read whole by COPY.
     """
+    keyset = () if copy else (sa.type_coerce(Entry.reviewed_at, sa.String), Entry.id)
     stmt = sa.select(
-        *[_column(plan, c) for c in plan.columns],
-        sa.cast(Page.prefill, sa.Text), sa.type_coerce(Entry.reviewed_at, sa.String), Entry.id,
+        *[_column(plan, c, copy) for c in plan.columns],
+        sa.func.coalesce(sa.cast(Page.prefill, sa.Text), "") if copy
+        else sa.cast(Page.prefill, sa.Text), *keyset,
     ).join(Page, Page.id == Entry.page_id)
     if options.provenance:
         stmt = stmt.outerjoin(User, User.id == Entry.reviewer_id)
     return stmt.where(*_approved(project, options)).order_by(Entry.reviewed_at, Entry.id)
 
 
-def _batches(connection: Connection, stmt: sa.Select, size: int) -> Iterator[Sequence[Row]]:
+def _batches(
+    connection: Connection, stmt: sa.Select, size: int, copy: bool = False,
+) -> Iterator[Sequence[Any]]:
+    """Batches of rows of `stmt`: streamed by one COPY (PostgreSQL) or read by keyset pages."""
+    if copy:
+        return copy_batches(connection, stmt, size)
+    return _keyset_batches(connection, stmt, size)
+
+
+def _keyset_batches(connection: Connection, stmt: sa.Select, size: int) -> Iterator[Sequence[Row]]:
     """Batches of rows in (reviewed_at, id) order, each read with a keyset condition.
 
     reviewed_at is compared as stored (text on SQLite, timestamptz on PostgreSQL).
@@ -222,18 +243,24 @@ def export_stream(
     *,
     progress: Progress | None = None,
     batch_size: int = BATCH_SIZE,
+    copy: bool | None = None,
 ) -> Generator[bytes, None, None]:
-    """The export file as a stream of encoded chunks (one per batch of entries)."""
+    """The export file as a stream of encoded chunks (one per batch of entries).
+
+    copy: read the rows with one COPY statement (PostgreSQL only; the default there).
+    """
+    if copy is None:
+        copy = engine.dialect.name == "postgresql"
     plan = make_plan(project, options)  # reads the project now, not when the stream is consumed
     rows = _Rows(plan, options)
-    stmt = _statement(plan, project, options)
+    stmt = _statement(plan, project, options, copy)
     head = plan.header(options) if options.format == "csv" else None
-    return _chunks(engine, stmt, rows, options, head, progress, batch_size)
+    return _chunks(engine, stmt, rows, options, head, progress, batch_size, copy)
 
 
 def _chunks(
     engine: Engine, stmt: sa.Select, rows: _Rows, options: ExportOptions,
-    head: list[str] | None, progress: Progress | None, batch_size: int,
+    head: list[str] | None, progress: Progress | None, batch_size: int, copy: bool,
 ) -> Generator[bytes, None, None]:
     """Read batches, write them, encode them."""
     encoder = codecs.getincrementalencoder(options.charset)()
@@ -242,7 +269,7 @@ def _chunks(
         writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180: CRLF, minimal quoting
         writer.writerow(head if options.raw else [cells.neutralize(h) for h in head])
     with _open(engine) as connection:
-        for batch in _batches(connection, stmt, batch_size):
+        for batch in _batches(connection, stmt, batch_size, copy):
             if head is not None:
                 writer.writerows(rows.csv_rows(batch))
             else:
