@@ -35,7 +35,9 @@ def field_agreement(session: Session, project: Project,
                     sample: int = DEFAULT_SAMPLE) -> tuple[list[FieldAgreement], int]:
     """Per keyed field, the statuses in the project's most recently reconciled entries."""
     rows = session.scalars(
-        select(Entry.reconciled).where(Entry.project_id == project.id)
+        # A page with fewer submissions than "agree needed" is undecided, not in disagreement.
+        select(Entry.reconciled).where(Entry.project_id == project.id,
+                                       Entry.submission_count >= project.agree_needed)
         .order_by(Entry.updated_at.desc(), Entry.id.desc()).limit(sample)
     ).all()
     result = [FieldAgreement(spec.key) for spec in project.keyed_fields]

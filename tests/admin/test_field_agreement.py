@@ -18,6 +18,7 @@ def test_field_agreement_counts_statuses(session, factory):
     project = factory.project()
     _key_two(session, factory, project, ["訓令", "訓令"])
     _key_two(session, factory, project, ["訓令", "指令"])
+    _key_two(session, factory, project, ["訓令"])  # one submission: undecided, not counted
     rows, sampled = field_agreement(session, project)
     by_key = {row.key: row for row in rows}
     assert sampled == 2
