@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from crowdcat.models import Entry, EntryStatus, Page, Project, User
 from crowdcat.services import export_cells as cells
+from crowdcat.services import export_server as server
 from crowdcat.services.export_copy import copy_batches
 from crowdcat.services.export_plan import Column, ExportOptions, ExportPlan, make_plan
 
@@ -252,10 +253,46 @@ def export_stream(
     if copy is None:
         copy = engine.dialect.name == "postgresql"
     plan = make_plan(project, options)  # reads the project now, not when the stream is consumed
+    head = plan.header(options) if options.format == "csv" else None
+    if copy and head is not None and server.supported(plan) and _zone_known(engine, options):
+        csv_export = server.ServerCsv(plan, _approved(project, options), options)
+        return _server_chunks(engine, csv_export, head, options, progress, batch_size)
     rows = _Rows(plan, options)
     stmt = _statement(plan, project, options, copy)
-    head = plan.header(options) if options.format == "csv" else None
     return _chunks(engine, stmt, rows, options, head, progress, batch_size, copy)
+
+
+def _zone_known(engine: Engine, options: ExportOptions) -> bool:
+    """Whether the server can write the approval times (only they depend on the time zone)."""
+    if not options.provenance or options.timezone == "UTC":
+        return True
+    with engine.connect() as connection:
+        return server.zone_known(connection, options.timezone)
+
+
+def _header(head: list[str], options: ExportOptions) -> str:
+    """The CSV header row as text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180: CRLF, minimal quoting
+    writer.writerow(head if options.raw else [cells.neutralize(h) for h in head])
+    return buffer.getvalue()
+
+
+def _server_chunks(
+    engine: Engine, csv_export: server.ServerCsv, head: list[str], options: ExportOptions,
+    progress: Progress | None, batch_size: int,
+) -> Generator[bytes, None, None]:
+    """The CSV written by PostgreSQL: UTF-8 rows passed through, or re-encoded."""
+    encoder = codecs.getincrementalencoder(options.charset)()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8 = options.charset in ("utf-8", "utf-8-sig")
+    yield encoder.encode(_header(head, options))  # with the BOM for utf-8-sig
+    with _open(engine) as connection:
+        for count, data in server.server_csv_rows(connection, csv_export, batch_size):
+            yield data if utf8 else encoder.encode(decoder.decode(data))
+            if progress:
+                progress(count)
+    yield encoder.encode(decoder.decode(b"", final=True), final=True)
 
 
 def _chunks(
@@ -266,8 +303,8 @@ def _chunks(
     encoder = codecs.getincrementalencoder(options.charset)()
     buffer = io.StringIO()
     if head is not None:
-        writer = csv.writer(buffer, lineterminator="\r\n")  # RFC 4180: CRLF, minimal quoting
-        writer.writerow(head if options.raw else [cells.neutralize(h) for h in head])
+        buffer.write(_header(head, options))
+        writer = csv.writer(buffer, lineterminator="\r\n")
     with _open(engine) as connection:
         for batch in _batches(connection, stmt, batch_size, copy):
             if head is not None:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crowdcat.services import export as export_service
+from crowdcat.services import export_server
 from tests.factories_export import ExportFactory
 
 HOSTILE = '=1+2, "引號"\n換行 😀 𠀀 𪚥'
@@ -100,13 +101,15 @@ def test_missing_directory_is_a_clear_error(run, project, tmp_path):
 def test_a_failed_export_leaves_the_old_file_and_no_half_file(run, project, tmp_path, monkeypatch):
     target = tmp_path / "out.csv"
     target.write_text("the previous export")
-    real = export_service._batches
+    def failing(real):
+        def rows_then_failure(*args, **kwargs):
+            yield from real(*args, **kwargs)  # the header and the rows are written...
+            raise RuntimeError("database went away")  # ...then the database fails
+        return rows_then_failure
 
-    def failing(*args, **kwargs):
-        yield from real(*args, **kwargs)  # the header and the rows are written...
-        raise RuntimeError("database went away")  # ...then the database fails
-
-    monkeypatch.setattr(export_service, "_batches", failing)
+    # Rows read by Python (SQLite) or written by PostgreSQL's COPY.
+    monkeypatch.setattr(export_service, "_batches", failing(export_service._batches))
+    monkeypatch.setattr(export_server, "server_csv_rows", failing(export_server.server_csv_rows))
     result = run("minguo", "-o", str(target))
     assert result.exit_code != 0
     assert target.read_text() == "the previous export"
