@@ -70,6 +70,8 @@ def start_server(url: str, data_dir: Path, workers: int,
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind",
          f"127.0.0.1:{port}", "--log-level", "warning",
+         # Idle keep-alive connections between phases must not be closed under the clients.
+         "--keep-alive", "120",
          *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
          "wsgi:app"],
         cwd=ROOT, env=env, start_new_session=True,
@@ -129,7 +131,11 @@ async def run_phase(name: str, clients: int, duration: float, job) -> Phase:  # 
 async def timed(client: httpx.AsyncClient, phase: Phase, method: str, url: str, **kw):  # noqa: ANN201, ANN003
     """One request, recorded."""
     start = time.perf_counter()
-    response = await client.request(method, url, **kw)
+    try:
+        response = await client.request(method, url, **kw)
+    except httpx.TransportError:  # counted as status 0 (shown in the statuses), not fatal
+        phase.record(time.perf_counter() - start, 0)
+        return None
     phase.record(time.perf_counter() - start, response.status_code)
     return response
 
@@ -156,7 +162,7 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                 headers = {"Authorization": f"Bearer {token_for(n)}"}
                 response = await timed(client, phase, "POST", f"/api/v1/projects/{SLUG}/next",
                                        headers=headers)
-                if response.status_code == 200:
+                if response is not None and response.status_code == 200:
                     reserved.append((token_for(n), response.json()["page_id"]))
 
         async def submit(_i, phase, deadline):  # noqa: ANN001, ANN202
@@ -174,7 +180,7 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                 headers = {"Authorization": f"Bearer {token_for(n)}"}
                 response = await timed(client, phase, "POST", f"/api/v1/projects/{SLUG}/next",
                                        headers=headers)
-                if response.status_code == 200:
+                if response is not None and response.status_code == 200:
                     page_id = response.json()["page_id"]
                     await timed(client, phase, "POST", f"/api/v1/pages/{page_id}/submissions",
                                 headers=headers, json={"values": values_for(page_id, rng)})
