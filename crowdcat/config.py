@@ -43,7 +43,9 @@ def from_environment() -> dict:
         "DATA_DIR": str(data_dir),
         "SECRET_KEY": _secret_key(data_dir),
         "SQLALCHEMY_DATABASE_URI": database_url(data_dir),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pool_pre_ping (a round trip per request): database.configure_engine pings only
+        # connections that sat idle in the pool for a while.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "MAX_CONTENT_LENGTH": int(os.environ.get("CROWDCAT_MAX_UPLOAD_MB", "512")) * 1024 * 1024,
         # Scan import: decompression-bomb guard, and fetching manifest images by URL.
         "MAX_IMAGE_PIXELS": int(os.environ.get("CROWDCAT_MAX_IMAGE_PIXELS", "200000000")),

@@ -9,6 +9,7 @@ from flask import g, jsonify
 from flask import request as flask_request
 from flask_babel import gettext as _
 
+from crowdcat.database import autocommit_statements
 from crowdcat.extensions import db
 from crowdcat.models import User
 from crowdcat.services import api_tokens, assignment
@@ -31,12 +32,20 @@ def service_error(exc: ServiceError):  # noqa: ANN201
     return error(status, str(exc))
 
 
-def token_required(view: Callable) -> Callable:
-    """Decorator: the request carries `Authorization: Bearer TOKEN` of an active user."""
+def token_required(view: Callable | None = None, *, autocommit: bool = False) -> Callable:
+    """Decorator: the request carries `Authorization: Bearer TOKEN` of an active user.
+
+    autocommit: on PostgreSQL each statement of the request commits on its own (no BEGIN
+    and COMMIT round trips), for views whose writes are single statements
+    (database.autocommit_statements).
+    """
+    if view is None:
+        return lambda inner: token_required(inner, autocommit=autocommit)
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if flask_request.method == "POST":
+        if flask_request.method == "POST" and not (
+                autocommit and autocommit_statements(db.session)):
             # Every POST writes: open the write transaction before the first read, so that
             # authenticating and the service share it (one commit, no reloads).
             assignment.begin_write(db.session)

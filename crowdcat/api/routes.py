@@ -72,12 +72,14 @@ def projects():
 
 
 @bp.route("/projects/<slug>/next", methods=["POST"])
-@token_required
+@token_required(autocommit=True)
 def next_page(slug: str):
     """Reserve and return the next page, or 204 when nothing is left for this volunteer."""
     user_id = api_user().id
-    # token_required opened the write transaction: the own reservation read with the
-    # project (one round trip) stays true until reserve() has used it.
+    # token_required opened the write transaction (SQLite), or made each statement commit
+    # on its own (PostgreSQL: reserve() claims a page in one statement and reads the
+    # reservation again in a transaction before resuming it). The own reservation is read
+    # with the project (one round trip).
     project, mine = project_info.load_with_own(db.session, slug=slug, user_id=user_id)
     if project is None:
         return error(404, _("There is no such project."))

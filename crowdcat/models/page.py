@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,6 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crowdcat.models.base import Base, JSONType, enum_column, utcnow
 from crowdcat.models.project import Project
+
+# Page.full_until of a page not known to be full: the epoch, as the migration's triggers set it.
+NOT_FULL = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Access(enum.StrEnum):
@@ -51,6 +54,12 @@ class Page(Base):
     # Values known before keying (reference parts from an import's metadata CSV).
     prefill: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A hint kept by triggers in the database (migration 0002), read by "next page" only:
+    # live reservations fill the page until at least this time, so the assignment scan passes
+    # it by without counting them. Set when a reservation fills the page (the earliest expiry
+    # of its holds); back to NOT_FULL when a reservation is deleted or the page's counters,
+    # status or access change. NOT_FULL (a time long past): not known to be full.
+    full_until: Mapped[datetime] = mapped_column(default=NOT_FULL)
 
     project: Mapped[Project] = relationship()
 
@@ -63,6 +72,7 @@ class Page(Base):
         sa.Index(
             "ix_pages_assignment",
             "project_id", "status", "access", sa.text("submission_count DESC"), "sequence",
+            "full_until",  # last: the order is unchanged; the hint is checked before the row
         ),
     )
 

@@ -28,7 +28,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from crowdcat.database import immediate_transaction, in_write_transaction
+from crowdcat.database import (
+    immediate_transaction,
+    in_autocommit,
+    in_write_transaction,
+    leave_autocommit,
+)
 from crowdcat.models import (
     Access,
     Page,
@@ -166,6 +171,16 @@ def _claim(session: Session, project: ProjectInfo, user_id: int, now: datetime,
            until: datetime) -> Reserved | None:
     """Lock the first assignable page and reserve it (PostgreSQL skips pages others lock)."""
     postgres = _is_postgres(session)
+    if in_autocommit(session):
+        # One statement, no transaction around it (see keying_sql.claim).
+        row = sql.claim(session, project_id=project.id, user_id=user_id, now=now, until=until,
+                        max_submissions=project.max_submissions).first()
+        if row is None:
+            return None
+        if row.reservation_id is not None:
+            return Reserved(row.reservation_id, row.id, row.sequence, row.prefill or {}, until)
+        # Another tab of the same volunteer reserved meanwhile: sort it out in a transaction.
+        leave_autocommit(session)
     lost: list[int] = []
     values = {"user_id": user_id, "project_id": project.id, "created_at": now,
               "expires_at": until}
@@ -222,6 +237,11 @@ def reserve(session: Session, *, project: ProjectInfo, user_id: int,
     now = now or utcnow()
     until = now + timedelta(minutes=project.reservation_minutes)
     if mine is _LOOK_UP:
+        mine = _own_reservation(session, project.id, user_id)
+    if mine is not None and in_autocommit(session):
+        # Resuming takes several statements that must hold together: a real transaction,
+        # in which the reservation is read again (it was read by a statement of its own).
+        leave_autocommit(session)
         mine = _own_reservation(session, project.id, user_id)
     if mine is not None and (
         resumed := _resume(session, mine, project, user_id, now, until)

@@ -5,7 +5,18 @@ writers instead), so one statement serves both databases.
 """
 from __future__ import annotations
 
-from sqlalchemy import Integer, Text, and_, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crowdcat.models import (
@@ -113,6 +124,9 @@ def candidate(project_id, max_submissions, user_id, now, skip=()):  # noqa: ANN0
             PAGES.c.status == PageStatus.KEYING,
             PAGES.c.access == Access.OPEN,
             PAGES.c.submission_count < max_submissions,
+            # Pages that live reservations fill are passed by without counting them (the
+            # hint is kept by triggers, see migration 0002); the count stays the rule.
+            PAGES.c.full_until <= now,
             PAGES.c.submission_count + held < PAGES.c.wanted,
             ~keyed,
         )
@@ -214,3 +228,31 @@ set_entry = Prepared(
 set_page = Prepared(
     lambda: update(PAGES).where(PAGES.c.id == bindparam("page_key")),
     column_keys=("submission_count", "status", "wanted"))
+
+
+def _claim():  # noqa: ANN202 - a Select
+    """PostgreSQL, one statement: lock the first assignable page and reserve it.
+
+    For autocommit requests (database.autocommit_statements): no transaction around it.
+    The candidate's live holds are counted on the statement's snapshot, which can miss
+    holds committed while it ran; that is safe because every hold that fills a page also
+    updates the page row (the full_until trigger, migration 0002), and a row updated after
+    the snapshot is checked again against the WHERE clause when FOR UPDATE locks it: a
+    page filled meanwhile is passed by. Holds that did not fill it leave room for this one.
+    """
+    now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
+    page = candidate(bindparam("project_id"), bindparam("max_submissions"),
+                     bindparam("user_id"), now).with_for_update(skip_locked=True, of=PAGES)
+    chosen = page.cte("chosen")
+    added = (postgresql.insert(RESERVATIONS)
+             .from_select(["page_id", "user_id", "project_id", "created_at", "expires_at"],
+                          select(chosen.c.id, bindparam("user_id", type_=Integer()),
+                                 bindparam("project_id", type_=Integer()), now,
+                                 bindparam("until", type_=RESERVATIONS.c.expires_at.type)))
+             .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
+             .returning(RESERVATIONS.c.id, RESERVATIONS.c.page_id).cte("added"))
+    return (select(*chosen.c, added.c.id.label("reservation_id"))
+            .select_from(chosen.outerjoin(added, added.c.page_id == chosen.c.id)))
+
+
+claim = Prepared(_claim)

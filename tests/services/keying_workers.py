@@ -10,8 +10,8 @@ import random
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from crowdcat.database import configure_engine
-from crowdcat.models import Project, Reservation, Submission, User
+from crowdcat.database import autocommit_statements, configure_engine
+from crowdcat.models import Page, PageStatus, Project, Reservation, Submission, User, utcnow
 from crowdcat.services import assignment, submissions
 
 ROUNDS = 12
@@ -22,7 +22,8 @@ def volunteer(url: str, project_id: int, user_ids: list[int], seed: int) -> dict
     engine = sa.create_engine(url)
     configure_engine(engine)
     rng = random.Random(seed)
-    seen = {"keyed": 0, "refused": 0, "already": 0, "resume_mismatch": 0, "double_hold": 0}
+    seen = {"keyed": 0, "refused": 0, "already": 0, "resume_mismatch": 0, "double_hold": 0,
+            "overfull": 0}
     try:
         for user_id in user_ids:
             with Session(engine) as session:
@@ -32,13 +33,31 @@ def volunteer(url: str, project_id: int, user_ids: list[int], seed: int) -> dict
     return seen
 
 
+def _overfull(session: Session, project_id: int) -> int:
+    """Pages in keying whose submissions and live reservations exceed what they want."""
+    now = utcnow()
+    held = (sa.select(sa.func.count()).select_from(Reservation)
+            .where(Reservation.page_id == Page.id, Reservation.expires_at > now)
+            .scalar_subquery())
+    count = session.scalar(sa.select(sa.func.count()).select_from(Page).where(
+        Page.project_id == project_id, Page.status == PageStatus.KEYING,
+        Page.submission_count + held > Page.wanted))
+    session.commit()
+    return count or 0
+
+
 def _key_pages(session: Session, project_id: int, user_id: int, rng: random.Random,
                seen: dict[str, int]) -> None:
     """One volunteer's loop: next page, sometimes ask again (resume), submit."""
     project, user = session.get(Project, project_id), session.get(User, user_id)
     for _ in range(ROUNDS):
+        session.commit()
+        # Half the calls as the API makes them on PostgreSQL: one autocommit statement.
+        if rng.random() < 0.5:
+            autocommit_statements(session)
         page = assignment.next_page(session, project=project, user=user)
         session.commit()
+        seen["overfull"] += _overfull(session, project_id)
         if page is None:
             return
         held = session.scalar(sa.select(sa.func.count()).select_from(Reservation).where(

@@ -4,12 +4,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 
-from crowdcat.models import Access, ProjectStatus, Reservation, utcnow
+from crowdcat.models import Access, Page, ProjectStatus, Reservation, utcnow
+from crowdcat.models.page import NOT_FULL
 from crowdcat.services import assignment
 from crowdcat.services.errors import NotFound
-from tests.factories_keying import key, reserve
+from tests.factories_keying import GOOD, key, reserve
 
 
 def test_pages_nearest_completion_come_first_then_by_sequence(session, factory):
@@ -109,3 +110,64 @@ def test_one_reservation_per_volunteer_and_project(session, factory):
     for _ in range(3):
         reserve(session, project, user)
     assert session.scalar(select(func.count()).select_from(Reservation)) == 1
+
+
+def full_until(session, page):
+    """The page's hint as the database holds it now."""
+    session.expire_all()
+    return session.scalar(select(Page.full_until).where(Page.id == page.id))
+
+
+def test_a_page_filled_by_reservations_is_marked_until_the_first_expires(session, factory):
+    project = factory.project(agree_needed=2, max_submissions=3, reservation_minutes=30)
+    only = factory.page(project, sequence=1)
+    later = factory.page(project, sequence=2)
+    start = utcnow()
+    reserve(session, project, factory.user(), now=start)
+    assert full_until(session, only) == NOT_FULL  # one of two slots held
+    reserve(session, project, factory.user(), now=start + timedelta(minutes=5))
+    assert full_until(session, only) == start + timedelta(minutes=30)
+    # The scan passes it by; when the first hold has expired the page is handed out again.
+    assert reserve(session, project, factory.user(), now=start + timedelta(minutes=29)).id \
+        == later.id
+    assert reserve(session, project, factory.user(), now=start + timedelta(minutes=31)).id \
+        == only.id
+
+
+def test_a_released_slot_is_offered_at_once(session, factory):
+    project = factory.project(agree_needed=2, max_submissions=3)
+    only = factory.page(project, sequence=1)
+    a, b = factory.user(), factory.user()
+    reserve(session, project, a)
+    reserve(session, project, b)
+    assert full_until(session, only) > utcnow()
+    assignment.release(session, project=project, user=b)
+    session.commit()
+    assert full_until(session, only) == NOT_FULL
+    assert reserve(session, project, factory.user()).id == only.id
+
+
+def test_a_submission_or_more_wanted_clears_the_mark(session, factory):
+    project = factory.project(agree_needed=2, max_submissions=3)
+    only = factory.page(project, sequence=1)
+    a, b, c = factory.user(), factory.user(), factory.user()
+    reserve(session, project, a)
+    reserve(session, project, b)
+    key(session, only, a, GOOD | {"title": "甲"})
+    key(session, only, b, GOOD | {"title": "乙"})  # disagreement: the page wants a third submission
+    assert full_until(session, only) == NOT_FULL
+    assert reserve(session, project, c).id == only.id
+    assert full_until(session, only) > utcnow()  # two submissions + one hold = 3 wanted
+    session.execute(update(Page).where(Page.id == only.id).values(wanted=4))
+    session.commit()
+    assert full_until(session, only) == NOT_FULL
+
+
+def test_deleting_a_page_with_reservations_works(session, factory):
+    project = factory.project(agree_needed=1, max_submissions=2)
+    only = factory.page(project, sequence=1)
+    reserve(session, project, factory.user())
+    session.execute(delete(Reservation))
+    session.execute(delete(Page).where(Page.id == only.id))
+    session.commit()
+    assert session.scalar(select(func.count()).select_from(Page)) == 0

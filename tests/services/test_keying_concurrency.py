@@ -38,6 +38,7 @@ def test_no_page_exceeds_its_maximum_and_nobody_holds_two_pages(session, factory
 
     totals = {k: sum(r[k] for r in results) for k in results[0]}
     assert totals["double_hold"] == 0
+    assert totals["overfull"] == 0  # never more holds than a page still wants
     assert totals["resume_mismatch"] == 0
     assert totals["refused"] == 0  # a live reservation always keeps its slot
     assert totals["keyed"] > len(pages)
