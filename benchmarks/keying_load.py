@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -141,20 +142,32 @@ async def timed(client: httpx.AsyncClient, phase: Phase, method: str, url: str, 
 
 
 async def benchmark(base: str, clients: int, duration: float, volunteers: int,
-                    max_requests: int) -> list[dict]:
+                    max_requests: int, shared_pool: bool = False) -> list[dict]:
     """All phases against one server."""
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     rng = random.Random(1948)
     # Volunteers are used once each, in turn, across phases: never the same one twice.
     queue = iter(range(1, volunteers + 1))
     reserved: list[tuple[str, int]] = []
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+    # One client with one keep-alive connection per simulated volunteer: httpcore's shared
+    # pool looks at every connection for every request, a cost that grows with the number
+    # of requests in flight and so weighs on slower endpoints more than on /healthz.
+    # --shared-pool: the earlier set-up (one client, one pool of `clients` connections).
+    per_client = clients if shared_pool else 1
+    limits = httpx.Limits(max_connections=per_client, max_keepalive_connections=per_client)
+    async with contextlib.AsyncExitStack() as stack:
+        pool = [await stack.enter_async_context(
+            httpx.AsyncClient(base_url=base, limits=limits, timeout=60))
+            for _ in range(1 if shared_pool else clients)]
+        if shared_pool:
+            pool *= clients
 
-        async def healthz(_i, phase, deadline):  # noqa: ANN001, ANN202
+        async def healthz(i, phase, deadline):  # noqa: ANN001, ANN202
+            client = pool[i]
             while time.perf_counter() < deadline and len(phase.latencies) < max_requests:
                 await timed(client, phase, "GET", "/healthz")
 
-        async def next_page(_i, phase, deadline):  # noqa: ANN001, ANN202
+        async def next_page(i, phase, deadline):  # noqa: ANN001, ANN202
+            client = pool[i]
             while time.perf_counter() < deadline and len(phase.latencies) < max_requests:
                 n = next(queue, None)
                 if n is None:
@@ -165,14 +178,16 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                 if response is not None and response.status_code == 200:
                     reserved.append((token_for(n), response.json()["page_id"]))
 
-        async def submit(_i, phase, deadline):  # noqa: ANN001, ANN202
+        async def submit(i, phase, deadline):  # noqa: ANN001, ANN202
+            client = pool[i]
             while time.perf_counter() < deadline and reserved:
                 token, page_id = reserved.pop()
                 await timed(client, phase, "POST", f"/api/v1/pages/{page_id}/submissions",
                             headers={"Authorization": f"Bearer {token}"},
                             json={"values": values_for(page_id, rng)})
 
-        async def mixed(_i, phase, deadline):  # noqa: ANN001, ANN202
+        async def mixed(i, phase, deadline):  # noqa: ANN001, ANN202
+            client = pool[i]
             while time.perf_counter() < deadline and len(phase.latencies) < max_requests:
                 n = next(queue, None)
                 if n is None:
@@ -261,6 +276,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=15, help="seconds per phase (bound)")
     parser.add_argument("--max-requests", type=int, default=20_000, help="per phase (bound)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--shared-pool", action="store_true",
+                        help="one httpx client for all (slower client: inflates the ratios)")
     args = parser.parse_args()
 
     url, data_dir = create_database(args.database)
@@ -274,10 +291,11 @@ def main() -> None:
             print("    " + line)
         server, base = start_server(url, data_dir, args.workers, args.threads)
         results = asyncio.run(benchmark(base, args.clients, args.duration, args.volunteers,
-                                        args.max_requests))
+                                        args.max_requests, args.shared_pool))
         baseline = results[0]["rps"]
+        pooling = "one shared pool" if args.shared_pool else "one connection each"
         print(f"# gunicorn {args.workers} workers x {args.threads} threads, "
-              f"{args.clients} clients, load average {os.getloadavg()}")
+              f"{args.clients} clients ({pooling}), load average {os.getloadavg()}")
         print(f"{'phase':14} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
               f"{'vs healthz':>10}  statuses")
         for r in results:
