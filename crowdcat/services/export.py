@@ -15,6 +15,7 @@ import io
 import json
 from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import UTC, datetime, time, timedelta
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +29,7 @@ from crowdcat.services.export_copy import copy_batches
 from crowdcat.services.export_plan import Column, ExportOptions, ExportPlan, make_plan
 
 BATCH_SIZE = 2_000
+DATE_CACHE = 65_536  # distinct typed dates remembered per export (then it starts afresh)
 Progress = Callable[[int], None]
 
 
@@ -155,17 +157,30 @@ class _Rows:
         names = plan.reference.names
         self.parts = [at[n] for n in names] if all(n in at for n in names) else None
         self.fallbacks = [(at[key], key) for key in plan.prefilled if key in at]
+        # The fallback columns read together (the trailing 0 makes it a tuple for one too).
+        self.fallback_cells = itemgetter(*[i for i, _key in self.fallbacks], 0)
         self.compose = plan.reference.compose_stripped
         self.zone = options.zone
+        self.iso: dict[str, str] = {}  # typed date -> ISO, for this export
+
+    def _iso(self, typed: str | None) -> str:
+        """cells.date_iso() with a per-export dictionary in front (dates repeat a lot)."""
+        iso = self.iso.get(typed)  # type: ignore[arg-type]
+        if iso is None:
+            iso = cells.date_iso(typed)
+            if len(self.iso) >= DATE_CACHE:
+                self.iso.clear()
+            self.iso[typed] = iso  # type: ignore[index]
+        return iso
 
     def complete(self, row: Row) -> list[Any]:
         """The export's cells of one row, before any spreadsheet neutralizing."""
         cells_ = list(row)
-        if self.fallbacks and not all(cells_[i].strip() for i, _key in self.fallbacks):
+        if self.fallbacks and not all(map(str.strip, self.fallback_cells(cells_)[:-1])):
             self._fall_back(cells_)
         del cells_[self.width:]  # the prefill and the keyset columns
         for i in self.dates:
-            cells_[i] = cells.date_iso(cells_[i - 1])
+            cells_[i] = self._iso(cells_[i - 1])
         for i in self.times:
             cells_[i] = cells.timestamp(cells.aware(cells_[i]), self.zone)
         if self.references:
