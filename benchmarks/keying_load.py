@@ -237,11 +237,14 @@ def explain(url: str) -> list[str]:
                 user_id=user.id, project_id=project.id),
             "submit: page row locked + keyed": sql.page_locked_keyed._build().params(
                 page_id=1, user_id=user.id),
-            "submit: keyed + live holds after the lock": sql.keyed_and_held._build().params(
-                page_id=1, user_id=user.id, now=now),
-            "submit: votes": sql.votes._build().params(page_id=1),
-            "submit: entry": sql.entry_of._build().params(page_id=1),
+            "submit: votes and entry": sql.votes_and_entry._build().params(page_id=1),
         }
+        if postgres:  # allowed=False: the plan of the statement, nothing stored
+            queries["submit: checks after the lock, insert, drop hold"] = (
+                sql.submit_if_room._build().params(
+                    page_id=1, user_id=user.id, project_id=project.id, typed_values=None,
+                    skip_reason=None, started_at=None, submitted_at=now, duration_seconds=None,
+                    now=now, allowed=False, needs_room=True, submission_count=0, wanted=2))
         for title, stmt in queries.items():
             lines.append(f"-- {title}")
             compiled = str(stmt.compile(engine, compile_kwargs={"literal_binds": True}))

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -84,7 +85,11 @@ def _fixed_result(key: str, value: str) -> dict[str, Any]:
 
 def _votes(session: Session, page: Page, weighted: bool) -> tuple[list[Vote], Counter]:
     """The page's keyed submissions as votes, and its skips counted by reason."""
-    rows = sql.votes(session, page_id=page.id).all()
+    return _tally(session, sql.votes(session, page_id=page.id).all(), weighted)
+
+
+def _tally(session: Session, rows: Sequence[Any], weighted: bool) -> tuple[list[Vote], Counter]:
+    """Submission rows (user_id, values, skip_reason) as votes and skips by reason."""
     weights = (agreement.weights(session, [r.user_id for r in rows if r.values is not None])
                if weighted else {})
     votes = [Vote(str(r.user_id), r.values, weights.get(r.user_id, 1.0))
@@ -136,6 +141,14 @@ def _stored(result: PageResult, page: Any, skips: Counter) -> dict[str, Any]:
     return stored
 
 
+class _Found(NamedTuple):
+    """The page's entry as reconcile_row() needs it."""
+
+    id: int
+    status: EntryStatus
+    version: int
+
+
 def reconcile_row(session: Session, page_row: Any, rules: ProjectRules) -> PageResult:
     """reconcile_page() in Core statements, for a page row (the submission hot path).
 
@@ -146,10 +159,16 @@ def reconcile_row(session: Session, page_row: Any, rules: ProjectRules) -> PageR
 
     page = _State(page_row.id, page_row.project_id, page_row.status, page_row.wanted,
                   page_row.prefill)
-    votes, skips = _votes(session, page, rules.weighted)
+    rows = sql.votes_and_entry(session, page_id=page.id).all()
+    votes, skips = _tally(session, rows, rules.weighted)
     result = reconcile(rules.for_page(page), votes)
     stored = _stored(result, page, skips)
-    found = sql.entry_of(session, page_id=page.id).first()
+    if rows:
+        first = rows[0]
+        found = (_Found(first.entry_id, first.entry_status, first.entry_version)
+                 if first.entry_id is not None else None)
+    else:  # no submission at all: the entry is read on its own
+        found = sql.entry_of(session, page_id=page.id).first()
     entry = _State(found.id if found else 0, page.project_id,
                    found.status if found else EntryStatus.KEYING)
     if entry.status not in FINAL_STATUSES:

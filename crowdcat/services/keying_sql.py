@@ -6,6 +6,7 @@ writers instead), so one statement serves both databases.
 from __future__ import annotations
 
 from sqlalchemy import (
+    Boolean,
     Integer,
     Text,
     and_,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    or_,
     select,
     update,
 )
@@ -92,16 +94,6 @@ live_others = Prepared(lambda: select(func.count()).select_from(RESERVATIONS).wh
     RESERVATIONS.c.page_id == bindparam("page_id"),
     RESERVATIONS.c.expires_at > bindparam("now"),
     RESERVATIONS.c.user_id != bindparam("user_id")))
-
-# After the page row is locked (PostgreSQL): a fresh snapshot of both.
-keyed_and_held = Prepared(lambda: select(
-    exists().where(SUBMISSIONS.c.page_id == bindparam("page_id"),
-                   SUBMISSIONS.c.user_id == bindparam("user_id")).label("keyed"),
-    select(func.count()).select_from(RESERVATIONS).where(
-        RESERVATIONS.c.page_id == bindparam("page_id"),
-        RESERVATIONS.c.expires_at > bindparam("now", type_=RESERVATIONS.c.expires_at.type),
-        RESERVATIONS.c.user_id != bindparam("user_id")).scalar_subquery().label("others"),
-))
 
 keyed_by = Prepared(lambda: select(SUBMISSIONS.c.id).where(
     SUBMISSIONS.c.page_id == bindparam("page_id"),
@@ -210,6 +202,15 @@ votes = Prepared(lambda: select(
     SUBMISSIONS.c.skip_reason,
 ).where(SUBMISSIONS.c.page_id == bindparam("page_id")).order_by(SUBMISSIONS.c.id))
 
+# The votes with the page's entry alongside (one round trip instead of two; at most one entry
+# per page, so the submission rows are not multiplied).
+votes_and_entry = Prepared(lambda: select(
+    SUBMISSIONS.c.user_id, SUBMISSIONS.c.typed_values.label("values"), SUBMISSIONS.c.skip_reason,
+    ENTRIES.c.id.label("entry_id"), ENTRIES.c.status.label("entry_status"),
+    ENTRIES.c.version.label("entry_version"),
+).select_from(SUBMISSIONS.outerjoin(ENTRIES, ENTRIES.c.page_id == SUBMISSIONS.c.page_id))
+  .where(SUBMISSIONS.c.page_id == bindparam("page_id")).order_by(SUBMISSIONS.c.id))
+
 entry_of = Prepared(lambda: select(ENTRIES.c.id, ENTRIES.c.status, ENTRIES.c.version)
                     .where(ENTRIES.c.page_id == bindparam("page_id")))
 
@@ -256,3 +257,44 @@ def _claim():  # noqa: ANN202 - a Select
 
 
 claim = Prepared(_claim)
+
+
+def _submit_if_room():  # noqa: ANN202 - a Select
+    """PostgreSQL, page row locked: store a submission if it may be stored, in one statement.
+
+    Reads again, after the lock (a new statement, a new snapshot), whether the volunteer keyed
+    the page and how many live reservations others hold; inserts only if not keyed, `allowed`
+    (the caller's checks of the locked row) and, when `needs_room`, there is a free slot; then
+    drops the volunteer's reservation if the submission was stored. Returns keyed, others and
+    the new submission's id (NULL when nothing was stored), for the caller to say why.
+    """
+    now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
+    page_id = bindparam("page_id", type_=Integer())
+    user_id = bindparam("user_id", type_=Integer())
+    fresh = select(
+        exists().where(SUBMISSIONS.c.page_id == page_id,
+                       SUBMISSIONS.c.user_id == user_id).label("keyed"),
+        select(func.count()).select_from(RESERVATIONS).where(
+            RESERVATIONS.c.page_id == page_id, RESERVATIONS.c.expires_at > now,
+            RESERVATIONS.c.user_id != user_id).scalar_subquery().label("others"),
+    ).cte("fresh")
+    room = bindparam("submission_count", type_=Integer()) + fresh.c.others < bindparam(
+        "wanted", type_=Integer())
+    columns = ("page_id", "user_id", "project_id", "typed_values", "skip_reason", "started_at",
+               "submitted_at", "duration_seconds")
+    values = [bindparam(name, type_=SUBMISSIONS.c[name].type) for name in columns]
+    added = (postgresql.insert(SUBMISSIONS)
+             .from_select(list(columns), select(*values).where(
+                 ~fresh.c.keyed, bindparam("allowed", type_=Boolean()),
+                 or_(~bindparam("needs_room", type_=Boolean()), room)))
+             .on_conflict_do_nothing(index_elements=["page_id", "user_id"])
+             .returning(SUBMISSIONS.c.id).cte("added"))
+    dropped = delete(RESERVATIONS).where(
+        RESERVATIONS.c.page_id == page_id, RESERVATIONS.c.user_id == user_id,
+        exists(select(added.c.id))).cte("dropped")
+    return (select(fresh.c.keyed, fresh.c.others,
+                   select(added.c.id).scalar_subquery().label("submission_id"))
+            .add_cte(dropped))
+
+
+submit_if_room = Prepared(_submit_if_room)

@@ -73,6 +73,40 @@ def _existing(session: Session, page_id: int, user_id: int) -> Submission | None
     ))
 
 
+def _check(session: Session, row: Any, project: Any, fields: dict[str, Any], now: datetime,
+           *, keyed: bool, others: int | None) -> None:
+    """Refuse a submission the volunteer already made, or one the page no longer needs."""
+    page_id, user_id = fields["page_id"], fields["user_id"]
+    if keyed:
+        raise AlreadySubmitted(_existing(session, page_id, user_id))
+    if fields["skip_reason"] is None and not assignment._room(
+            session, row, project.max_submissions, user_id, now, others):
+        raise NoLongerNeeded(_l("Thank you — this page already has all the submissions it "
+                                "needs, so yours was not saved. Your values are still below."))
+    if fields["skip_reason"] is not None and row.status != PageStatus.KEYING:
+        raise NoLongerNeeded(_l("This page no longer needs keying."))
+
+
+def _store_after_lock(session: Session, row: Any, project: Any, fields: dict[str, Any],
+                      now: datetime) -> int:
+    """PostgreSQL: check again after the row lock and store, in one statement; the new id.
+
+    The EXISTS read with the locked page saw a snapshot older than the lock: the statement
+    reads keyed and the others' live holds anew, and inserts only if _check() would pass.
+    """
+    skip = fields["skip_reason"] is not None
+    allowed = row.status == PageStatus.KEYING and (skip or (
+        row.access == Access.OPEN and row.submission_count < project.max_submissions))
+    stored = sql.submit_if_room(session, **fields, now=now, allowed=allowed,
+                                needs_room=not skip, submission_count=row.submission_count,
+                                wanted=row.wanted).one()
+    if stored.submission_id is None:
+        _check(session, row, project, fields, now, keyed=stored.keyed, others=stored.others)
+        # Every check passed: another tab's submission won the race (ON CONFLICT).
+        raise AlreadySubmitted(_existing(session, fields["page_id"], fields["user_id"]))
+    return stored.submission_id
+
+
 def submit(session: Session, *, page: Page | int, user: User | int,
            values: dict | None = None, skip_reason: str | SkipReason | None = None,
            started_at: datetime | None = None, now: datetime | None = None) -> Submission:
@@ -94,28 +128,18 @@ def submit(session: Session, *, page: Page | int, user: User | int,
     if row is None or project is None or row.access != Access.OPEN or not project.active:
         raise NotFound(_l("This page is not open for keying."))
     cleaned = clean_values(project.fields_for(row.prefill), values) if reason is None else None
-    others = None
-    if assignment._is_postgres(session):
-        # The EXISTS above read a snapshot older than the row lock: read both again now.
-        fresh = sql.keyed_and_held(session, page_id=page_id, user_id=user_id, now=now).one()
-        keyed, others = fresh.keyed, fresh.others
-    else:
-        keyed = row.keyed
-    if keyed:
-        raise AlreadySubmitted(_existing(session, page_id, user_id))
-    if reason is None and not assignment._room(session, row, project.max_submissions,
-                                               user_id, now, others):
-        raise NoLongerNeeded(_l("Thank you — this page already has all the submissions it "
-                                "needs, so yours was not saved. Your values are still below."))
-    if reason is not None and row.status != PageStatus.KEYING:
-        raise NoLongerNeeded(_l("This page no longer needs keying."))
     fields = {"page_id": page_id, "user_id": user_id, "project_id": row.project_id,
               "typed_values": cleaned, "skip_reason": reason, "started_at": started_at,
               "submitted_at": now, "duration_seconds": _duration(started_at, now)}
-    submission_id = sql.add_submission(session, **fields).scalar()
-    if submission_id is None:  # another tab's submission won the race (ON CONFLICT)
-        raise AlreadySubmitted(_existing(session, page_id, user_id))
-    sql.drop_reservation_of(session, page_id=page_id, user_id=user_id)
+    if assignment._is_postgres(session):
+        submission_id = _store_after_lock(session, row, project, fields, now)
+    else:
+        # BEGIN IMMEDIATE serializes writers: what was read with the page is still true.
+        _check(session, row, project, fields, now, keyed=row.keyed, others=None)
+        submission_id = sql.add_submission(session, **fields).scalar()
+        if submission_id is None:  # another tab's submission won the race (ON CONFLICT)
+            raise AlreadySubmitted(_existing(session, page_id, user_id))
+        sql.drop_reservation_of(session, page_id=page_id, user_id=user_id)
     entries.reconcile_row(session, row, project.rules())
     # The stored row as a persistent ORM object, attached without a query.
     submission = Submission(id=submission_id, page_id=page_id, user_id=user_id,
