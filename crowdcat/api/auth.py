@@ -37,21 +37,25 @@ def token_required(view: Callable | None = None, *, autocommit: bool = False) ->
 
     autocommit: on PostgreSQL each statement of the request commits on its own (no BEGIN
     and COMMIT round trips), for views whose writes are single statements
-    (database.autocommit_statements).
+    (database.autocommit_statements); on SQLite the token and what the view reads first are
+    read outside the write transaction, which the view opens with
+    api_tokens.touch_deferred() before it writes.
     """
     if view is None:
         return lambda inner: token_required(inner, autocommit=autocommit)
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if flask_request.method == "POST" and not (
-                autocommit and autocommit_statements(db.session)):
+        # autocommit views on SQLite read first and take the write lock only for their
+        # writes (api_tokens.touch_deferred() opens it); PostgreSQL commits per statement.
+        defer = autocommit and not autocommit_statements(db.session)
+        if flask_request.method == "POST" and not autocommit:
             # Every POST writes: open the write transaction before the first read, so that
             # authenticating and the service share it (one commit, no reloads).
             assignment.begin_write(db.session)
         header = flask_request.headers.get("Authorization", "")
         scheme, _sep, raw = header.partition(" ")
-        user = (api_tokens.authenticate(db.session, raw.strip())
+        user = (api_tokens.authenticate(db.session, raw.strip(), defer_touch=defer)
                 if scheme.lower() == "bearer" else None)
         if user is None:
             db.session.rollback()

@@ -10,7 +10,7 @@ from crowdcat.api.auth import api_user, error, service_error, token_required
 from crowdcat.api.openapi import SPEC
 from crowdcat.extensions import db
 from crowdcat.models import Access, Page, Project, ProjectStatus
-from crowdcat.services import assignment, keying_sql, project_info, submissions
+from crowdcat.services import api_tokens, assignment, keying_sql, project_info, submissions
 from crowdcat.services.errors import NotFound, ServiceError
 from crowdcat.services.normalize import parse_date
 from crowdcat.services.project_info import ProjectInfo
@@ -76,11 +76,12 @@ def projects():
 def next_page(slug: str):
     """Reserve and return the next page, or 204 when nothing is left for this volunteer."""
     user_id = api_user().id
-    # token_required opened the write transaction (SQLite), or made each statement commit
-    # on its own (PostgreSQL: reserve() claims a page in one statement and reads the
-    # reservation again in a transaction before resuming it). The own reservation is read
-    # with the project (one round trip).
+    # PostgreSQL: each statement commits on its own (reserve() claims a page in one
+    # statement, and resumes a held page in a transaction). SQLite: the token, the project
+    # and the own reservation are read before the write transaction; reserve() reads the
+    # reservation again inside it. The own reservation is read with the project.
     project, mine = project_info.load_with_own(db.session, slug=slug, user_id=user_id)
+    api_tokens.touch_deferred(db.session)  # SQLite: the write transaction starts here
     if project is None:
         return error(404, _("There is no such project."))
     try:

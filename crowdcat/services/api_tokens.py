@@ -96,8 +96,17 @@ def _attach_user(session: Session, row: sa.Row) -> User:
     return user
 
 
-def authenticate(session: Session, raw: str) -> User | None:
-    """The active user owning this unrevoked token, or None (one indexed query by hash)."""
+# Session.info key: a token use to record later (authenticate(defer_touch=True)).
+_PENDING_TOUCH = "crowdcat_pending_token_touch"
+
+
+def authenticate(session: Session, raw: str, defer_touch: bool = False) -> User | None:
+    """The active user owning this unrevoked token, or None (one indexed query by hash).
+
+    defer_touch (SQLite): do not open the write transaction to record the token's use now;
+    touch_deferred() records it in the caller's write transaction, so that the reads before
+    it (the token, the project) are made without holding SQLite's write lock.
+    """
     if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
         return None
     now = utcnow()
@@ -112,11 +121,22 @@ def authenticate(session: Session, raw: str) -> User | None:
         return None
     last_used = row.token_last_used
     if last_used is None or now - last_used > USE_RESOLUTION:
+        if defer_touch:
+            session.info[_PENDING_TOUCH] = (row.token_id, now)
+            return _attach_user(session, row)
         # A write: make it one (SQLite cannot upgrade a reader safely under load); a no-op
         # when the caller already opened the write transaction.
         assignment.begin_write(session)
         _touch(session, token_id=row.token_id, last_used_at=now)
     return _attach_user(session, row)
+
+
+def touch_deferred(session: Session) -> None:
+    """Open the write transaction and record a token use authenticate() deferred, if any."""
+    pending = session.info.pop(_PENDING_TOUCH, None)
+    if pending is not None:
+        assignment.begin_write(session)
+        _touch(session, token_id=pending[0], last_used_at=pending[1])
 
 
 def revoke(session: Session, user: User, token_id: int) -> ApiToken:
