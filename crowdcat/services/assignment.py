@@ -12,6 +12,12 @@ capacity is counted again *after* the lock is held: every reserver and every sub
 the page row first, so that fresh count is exact under READ COMMITTED (the reservation is an
 ``INSERT ... SELECT ... WHERE <room> ON CONFLICT DO NOTHING``: count and insert in one trip).
 
+The API's next page on PostgreSQL runs without a transaction (database.autocommit_statements):
+the page is locked and reserved by one statement (keying_sql.claim), whose hold count is taken
+on its own snapshot; that is safe because a reservation that fills a page updates the page row
+(pages.full_until, kept by triggers), and a row updated after the snapshot is checked again when
+FOR UPDATE locks it. Resuming a held page, and a second tab's race, go back to a transaction.
+
 Speed: next page and submit are hot (issue 4). reserve() and the statements in keying_sql
 are Core SQL prepared once, on plain rows; reserve_next()/next_page() are its ORM face
 for the keying screen.
