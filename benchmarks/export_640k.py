@@ -41,6 +41,7 @@ import sqlalchemy as sa  # noqa: E402
 from crowdcat import create_app  # noqa: E402
 from crowdcat.extensions import db  # noqa: E402
 from crowdcat.models import Project, ProjectStatus, Role, User  # noqa: E402
+from crowdcat.services import entry_facts  # noqa: E402
 from crowdcat.services.field_templates import apply_template  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -116,16 +117,19 @@ def _rows(start: int, stop: int, project_id: int, reviewers: list[int]):
         page = (n + 1, project_id, n + 1, f"{digest[:2]}/{digest}", digest, 2480, 3508,
                 812_000, f"全宗J{n % 37 + 1:03d}/掃描{n + 1:07d}.tif", "open", "done", 3, 2,
                 "{}", at)
+        # What approval stamps (review.approve -> entry_facts.stamp).
+        dates, plain = entry_facts.facts(values)
         entry = (n + 1, n + 1, project_id, "approved", _reconciled(values),
                  json.dumps(values, ensure_ascii=False), 3, reviewers[n % len(reviewers)],
-                 at, at, at, 1)
+                 at, at, at, 1, json.dumps(dates, ensure_ascii=False), plain, entry_facts.TAG)
         yield page, entry
 
 
 PAGE_COLUMNS = ("id, project_id, sequence, image_key, content_hash, width, height, byte_size,"
                 " original_name, access, status, submission_count, wanted, prefill, created_at")
 ENTRY_COLUMNS = ("id, page_id, project_id, status, reconciled, final_values, submission_count,"
-                 " reviewer_id, reviewed_at, created_at, updated_at, version")
+                 " reviewer_id, reviewed_at, created_at, updated_at, version, final_dates,"
+                 " final_plain, facts_tag")
 
 
 def _sqlite_time(value: datetime) -> str:
@@ -148,7 +152,7 @@ def seed(engine: sa.Engine, start: int, stop: int, project_id: int, reviewers: l
                     f"INSERT INTO pages ({PAGE_COLUMNS}) VALUES ({','.join('?' * 15)})",
                     [p[:-1] + (_sqlite_time(p[-1]),) for p, _e in rows])
                 cursor.executemany(
-                    f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES ({','.join('?' * 12)})",
+                    f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES ({','.join('?' * 15)})",
                     [e[:8] + tuple(_sqlite_time(t) for t in e[8:11]) + e[11:] for _p, e in rows])
                 cursor.execute("COMMIT")
             else:

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from crowdcat.extensions import db
 from crowdcat.models import Project
+from crowdcat.services import entry_facts
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.export import count_entries, export_stream
 from crowdcat.services.export_plan import ENCODINGS, FORMATS, LABELS, ExportOptions
@@ -63,6 +64,16 @@ def _write_atomically(target: Path, chunks: Generator[bytes, None, None], progre
         progress.close()
 
 
+def _restamp(project: Project, quiet: bool) -> None:
+    """PostgreSQL: stamp the facts the export reads on entries that lack them (rare, once)."""
+    if db.engine.dialect.name != "postgresql" or not entry_facts.has_stale(db.session, project.id):
+        return
+    with tqdm(total=entry_facts.count_stale(db.session, project.id), unit=" entries",
+              desc=str(_l("Reading dates")), file=sys.stderr, disable=quiet,
+              dynamic_ncols=True) as bar:
+        entry_facts.restamp(db.session, project.id, progress=bar.update)
+
+
 @click.command("export")
 @click.argument("slug", metavar="PROJECT")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
@@ -100,6 +111,7 @@ def export(slug: str, fmt: str, encoding: str | None, raw: bool, labels: str, pr
         )
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
+    _restamp(project, quiet)
     bar = tqdm(total=count_entries(db.session, project, options), unit=" entries",
                file=sys.stderr, disable=quiet, dynamic_ncols=True)
     written = [0]

@@ -40,6 +40,12 @@ class Entry(Base):
     reconciled: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # Final values per field, set by review; NULL until reviewed.
     values: Mapped[dict[str, Any] | None] = mapped_column("final_values", JSONType)
+    # Facts about the final values, stamped at approval (services/entry_facts.py): the ISO
+    # readings of values that read as dates, {key: [iso, precision]}; whether every value
+    # goes into a spreadsheet as it is; the fingerprint of the code that worked them out.
+    final_dates: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    final_plain: Mapped[bool | None]
+    facts_tag: Mapped[str | None] = mapped_column(sa.String(16))
     submission_count: Mapped[int] = mapped_column(default=0)
     reviewer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     reviewed_at: Mapped[datetime | None]
@@ -60,4 +66,6 @@ class Entry(Base):
         ),
         sa.Index("ix_entries_project_status", "project_id", "status", "updated_at"),
         sa.Index("ix_entries_approved", "project_id", "status", "reviewed_at"),
+        # Finds stale facts with index probes, not a scan (entry_facts.has_stale).
+        sa.Index("ix_entries_facts", "project_id", "status", "facts_tag"),
     )

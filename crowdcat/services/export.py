@@ -269,20 +269,18 @@ def export_stream(
         copy = engine.dialect.name == "postgresql"
     plan = make_plan(project, options)  # reads the project now, not when the stream is consumed
     head = plan.header(options) if options.format == "csv" else None
-    if copy and head is not None and server.supported(plan) and _zone_known(engine, options):
-        csv_export = server.ServerCsv(plan, _approved(project, options), options)
+    if copy and head is not None and server.supported(plan) and _server_ready(engine, options):
+        csv_export = server.ServerCsv(plan, _approved(project, options), options, project.id)
         return _server_chunks(engine, csv_export, head, options, progress, batch_size)
     rows = _Rows(plan, options)
     stmt = _statement(plan, project, options, copy)
     return _chunks(engine, stmt, rows, options, head, progress, batch_size, copy)
 
 
-def _zone_known(engine: Engine, options: ExportOptions) -> bool:
-    """Whether the server can write the approval times (only they depend on the time zone)."""
-    if not options.provenance or options.timezone == "UTC":
-        return True
+def _server_ready(engine: Engine, options: ExportOptions) -> bool:
+    """Whether PostgreSQL can write this export itself (export_server.server_ready)."""
     with engine.connect() as connection:
-        return server.zone_known(connection, options.timezone)
+        return server.server_ready(connection, options)
 
 
 def _header(head: list[str], options: ExportOptions) -> str:

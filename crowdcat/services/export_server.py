@@ -5,21 +5,28 @@ fallback of blank reference parts to the page's prefill, the composed 檔號, th
 spreadsheet neutralizing and the approval time in the export's time zone. Python adds the
 header, turns COPY's LF row ends into RFC 4180's CRLF and encodes; the rows are never parsed.
 
-ISO dates: the export's distinct typed dates are read first and parsed once each in Python by
-the same parser as everywhere else (normalize.parse_date), put into a temporary table, and
-looked up per row. Both statements run in one REPEATABLE READ transaction: one snapshot.
+The query is one flat SELECT, so that PostgreSQL works the cells out in its parallel workers
+below the sort (a layer fenced with OFFSET 0, or a look-up in a temporary table, would leave
+every cell to the leader alone). It comes in two forms:
 
-The output is byte-identical to the generic path (tests/services/test_export_copy.py):
-empty cells are NULL (COPY writes NULL unquoted, as Python's csv module writes ""), and
-PostgreSQL quotes exactly what Python's minimal quoting quotes (comma, quote, CR, LF).
-A reference format with format specs or conversions ("{item_no:>4}") is left to Python:
-supported() says so.
+- with facts (every approved entry of the project stamped by entry_facts): a row whose final
+  values are all plain is a projection, each value read once and written as it is, its ISO
+  dates read from final_dates; the few other rows take the full expressions below;
+- in full, when some entry lacks current facts: the final values are unpacked once per row
+  (jsonb_to_record), and the export's distinct typed dates are read first and parsed once
+  each in Python (normalize.parse_date), the map going into the COPY as a JSONB constant.
+
+Both run in one REPEATABLE READ transaction (export._open): one snapshot for the check, the
+dates and the rows. The output is byte-identical to the generic path either way
+(tests/services/test_export_copy.py): empty cells are NULL (COPY writes NULL unquoted, as
+Python's csv module writes ""), and PostgreSQL quotes exactly what Python's minimal quoting
+quotes. A reference format with format specs ("{item_no:>4}") is left to Python: supported().
 """
 from __future__ import annotations
 
+import json
 import string
-import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,17 +35,19 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from crowdcat.models import Entry, Page, User
-from crowdcat.services import export_cells as cells
+from crowdcat.services import entry_facts
+from crowdcat.services.export_copy import copy_lines
 from crowdcat.services.export_plan import ExportOptions, ExportPlan
+from crowdcat.services.export_sql import (
+    blank,
+    cell,
+    prefill_fallback,
+    strip,
+    trimmed,
+)
 
-# What str.strip() strips: the reference parts are compared and composed stripped.
-WHITESPACE = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
-# export_cells.neutralize() and neutralize_integer() as PostgreSQL regular expressions.
-FORMULA = "^'*[-=+@\t\r]"
-PLAIN_INTEGER = "^-?[0-9]+$"
-RISKY_CODES = sorted(ord(c) for c in cells.RISKY_FIRST)
-DATES_TABLE = "crowdcat_export_dates"
 VALUE_KINDS = ("value", "integer", "date")
+Text = ColumnElement[str]
 
 
 def supported(plan: ExportPlan) -> bool:
@@ -47,196 +56,205 @@ def supported(plan: ExportPlan) -> bool:
                for _text, name, spec, conversion in string.Formatter().parse(plan.reference.fmt))
 
 
-def _text(value: ColumnElement[Any]) -> ColumnElement[str]:
+def server_ready(connection: Connection, options: ExportOptions) -> bool:
+    """Whether this server can write the export: UTF-8 (code points) and the time zone known."""
+    if connection.exec_driver_sql("SHOW server_encoding").scalar() != "UTF8":
+        return False  # ascii() would not return code points
+    if not options.provenance or options.timezone == "UTC":
+        return True
+    return bool(connection.scalar(sa.select(sa.exists().where(
+        sa.column("name") == options.timezone).select_from(sa.func.pg_timezone_names()))))
+
+
+def _json_text(value: ColumnElement[Any]) -> Text:
     """A JSON member as text, "" when absent."""
     return sa.func.coalesce(sa.cast(value.as_string(), sa.Text), "")
 
 
-def _stripped(value: ColumnElement[str]) -> ColumnElement[str]:
-    """str.strip() in SQL."""
-    return sa.func.btrim(value, sa.literal(WHITESPACE))
-
-
-def _with_fallback(key: str) -> ColumnElement[str]:
-    """A final value; when it is blank, the page's prefill (as str() of the JSON value)."""
-    value = _text(Entry.values[key])
-    prefill = Page.prefill[key]
-    kind = sa.func.jsonb_typeof(prefill)
-    blank = _stripped(value) == ""
-    return sa.case(
-        (sa.and_(blank, kind.in_(("string", "number"))), sa.cast(prefill.as_string(), sa.Text)),
-        (sa.and_(blank, kind == "boolean"),
-         sa.case((prefill.as_string() == "true", "True"), else_="False")),
-        else_=value,
-    )
-
-
 class ServerCsv:
-    """The COPY statement of one CSV export and the date look-up it needs."""
+    """The COPY statement of one CSV export, with facts or in full."""
 
     def __init__(self, plan: ExportPlan, where: list[ColumnElement[bool]],
-                 options: ExportOptions) -> None:
-        self.plan, self.options = plan, options
-        columns = plan.columns
-        sources: list[ColumnElement[Any]] = []
-        for i, column in enumerate(columns):
-            if column.kind in VALUE_KINDS:
-                value = (_with_fallback(column.field or "") if column.field in plan.prefilled
-                         else _text(Entry.values[column.field or ""]))
-                sources.append(value.label(f"c{i}"))
-            elif column.kind == "status":
-                sources.append(_text(Entry.reconciled["fields", column.field or "", "status"])
-                               .label(f"c{i}"))
-        sources += [sa.cast(Page.sequence, sa.Text).label("sequence"),
-                    Page.original_name.label("file"),
-                    sa.cast(Entry.submission_count, sa.Text).label("submissions"),
-                    Entry.reviewed_at.label("reviewed_at"), Entry.id.label("entry_id")]
-        if options.provenance:
-            sources.append(sa.func.coalesce(User.display_name, "").label("reviewer"))
-        stmt = sa.select(*sources).join(Page, Page.id == Entry.page_id)
-        if options.provenance:
-            stmt = stmt.outerjoin(User, User.id == Entry.reviewer_id)
-        # OFFSET 0 keeps the subquery whole, so that each value is read from the JSON once
-        # however many cells use it (the reference uses its parts twice).
-        self.rows = stmt.where(*where).order_by(Entry.reviewed_at, Entry.id).offset(0).subquery("r")
-        self.dates = [f"c{i - 1}" for i, c in enumerate(columns) if c.kind == "date_iso"]
-        # For the distinct dates: no order, and no page unless a date falls back to its prefill.
-        typed = [next(s for s in sources if s.name == name) for name in self.dates]
-        dated = sa.select(*typed).select_from(Entry)
-        if {columns[int(name[1:])].field for name in self.dates} & plan.prefilled:
-            dated = dated.join(Page, Page.id == Entry.page_id)
-        self.unordered = dated.where(*where).subquery("d")
+                 options: ExportOptions, project_id: int) -> None:
+        self.plan, self.options, self.where, self.project_id = plan, options, where, project_id
+        self.raw = options.raw
+        self.fields = {i: c.field or "" for i, c in enumerate(plan.columns)
+                       if c.kind in VALUE_KINDS}
+        self.date_columns = [i for i, c in enumerate(plan.columns) if c.kind == "date_iso"]
+        # final_dates reads final values; a date that may fall back to a prefill needs more.
+        dated = {self.fields[i - 1] for i in self.date_columns}
+        self.facts_usable = not dated & plan.prefilled
+        keys = list(dict.fromkeys(self.fields.values()))
+        self.unpacked = (sa.func.jsonb_to_record(Entry.values)
+                         .table_valued(*(sa.column(key, sa.Text) for key in keys))
+                         .render_derived(with_types=True)) if keys else None
+
+    def _sources(self, value_of: Callable[[str], Text]) -> dict[int, Text]:
+        """The text of each field column before neutralizing, by column position."""
+        return {i: prefill_fallback(key, value_of(key)) if key in self.plan.prefilled
+                else value_of(key) for i, key in self.fields.items()}
+
+    def _from(self, stmt: sa.Select, unpacked: bool, page: bool = True) -> sa.Select:
+        """`stmt` over the approved entries (with their pages, and their values unpacked)."""
+        if page:
+            stmt = stmt.join(Page, Page.id == Entry.page_id)
+        if unpacked and self.unpacked is not None:
+            stmt = stmt.join(self.unpacked, sa.true())
+        return stmt.where(*self.where)
 
     def distinct_dates(self) -> sa.Select | None:
         """The distinct typed dates of the export's date columns (None: it has none)."""
-        if not self.dates:
+        if not self.date_columns:
             return None
-        d = self.unordered.c
-        if len(self.dates) == 1:
-            return sa.select(d[self.dates[0]].label("typed")).distinct()
-        typed = sa.func.unnest(postgresql.array([d[name] for name in self.dates]))
-        return sa.select(typed.label("typed")).distinct()
+        sources = self._sources(lambda key: sa.func.coalesce(self.unpacked.c[key], ""))
+        typed = [sources[i - 1] for i in self.date_columns]
+        stmt = sa.select(typed[0] if len(typed) == 1
+                         else sa.func.unnest(postgresql.array(typed))).select_from(Entry)
+        fallback = {self.fields[i - 1] for i in self.date_columns} & self.plan.prefilled
+        return self._from(stmt, unpacked=True, page=bool(fallback)).distinct()
 
-    def _neutral(self, cell: ColumnElement[str], integer: bool = False) -> ColumnElement[str]:
-        """Spreadsheet neutralizing as export_cells does it (none in raw mode).
+    def _reference(self, sources: dict[int, Text]) -> Text:
+        """The composed 檔號 cell: "" when a part is blank or no column of the export.
 
-        The first character's code point is tested first: cheap, and false for nearly every
-        cell, so the regular expressions (which copy the whole text) rarely run.
+        Parts without a space at either end (nearly all) are joined as they are, and the
+        cell's first character is the first part's (or the format's own text): no btrim.
         """
-        if self.options.raw:
-            return cell
-        tests = [sa.func.ascii(cell).in_(RISKY_CODES)]
-        if integer:  # whole numbers stay numbers, "-12" too
-            tests.append(~cell.regexp_match(PLAIN_INTEGER))
-        tests.append(cell.regexp_match(FORMULA))
-        return sa.case((sa.and_(*tests), sa.literal("'") + cell), else_=cell)
-
-    def _reference(self) -> ColumnElement[str]:
-        """The composed 檔號: "" when a part is blank or no column of the export."""
-        at = {c.field: f"c{i}" for i, c in enumerate(self.plan.columns) if c.kind in VALUE_KINDS}
-        fmt = self.plan.reference.fmt
+        at = {key: i for i, key in self.fields.items()}
         names = self.plan.reference.names
         if not all(name in at for name in names):
-            return sa.literal("")
-        parts = {name: _stripped(self.rows.c[at[name]]) for name in names}
-        pieces: list[ColumnElement[str]] = []
-        for text, name, _spec, _conversion in string.Formatter().parse(fmt):
-            if text:
-                pieces.append(sa.literal(text))
-            if name:
-                pieces.append(parts[name])
-        composed = sa.func.concat(*pieces) if pieces else sa.literal("")
+            return sa.null()
+        raw = {name: sources[at[name]] for name in names}
+        stripped = {name: strip(value) for name, value in raw.items()}
+        general = cell(sa.case((sa.and_(sa.true(), *(~blank(v) for v in raw.values())),
+                                self._compose(stripped)), else_=""), raw=self.raw)
         if not names:
-            return composed
-        return sa.case((sa.and_(*(part != "" for part in parts.values())), composed), else_="")
+            return general
+        fast = cell(self._compose(raw), raw=self.raw, first=self._first_code(raw))
+        return sa.case((sa.and_(*(trimmed(v) for v in raw.values())), fast), else_=general)
 
-    @staticmethod
-    def _approved_at(reviewed_at: ColumnElement[Any]) -> ColumnElement[str]:
-        """The approval time as isoformat(timespec="seconds") in the session's time zone."""
-        return sa.func.to_char(reviewed_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')
+    def _pieces(self) -> list[tuple[str, str | None]]:
+        """The reference format as (literal text, field name or None) pairs."""
+        return [(text, name) for text, name, _spec, _conversion
+                in string.Formatter().parse(self.plan.reference.fmt)]
 
-    def copy_sql(self, connection: Connection) -> str:
-        """The COPY statement (literal SQL: COPY takes no parameters)."""
-        rows = self.rows
-        if any(c.kind == "reference" for c in self.plan.columns):
-            # The 檔號 once per row, in a layer of its own: neutralizing reads it twice.
-            rows = sa.select(rows, self._reference().label("reference")).offset(0).subquery("q")
-        r = rows.c
-        dates = sa.table(DATES_TABLE, sa.column("typed"), sa.column("iso"))
+    def _compose(self, part: dict[str, Text]) -> Text:
+        """The reference format filled with `part` values."""
+        items: list[Text] = []
+        for text, name in self._pieces():
+            if text:
+                items.append(sa.literal(text))
+            if name:
+                items.append(part[name])
+        return sa.func.concat(*items) if items else sa.literal("")
+
+    def _first_code(self, part: dict[str, Text]) -> ColumnElement[int]:
+        """The code point the composed reference starts with (parts not blank)."""
+        text, name = next((t, n) for t, n in self._pieces() if t or n)
+        return sa.literal(ord(text[0])) if text else sa.func.ascii(part[name])  # type: ignore[index]
+
+    def _plain_reference(self, general: Text) -> Text:
+        """With facts: the 檔號 of a plain entry is its parts joined as they are.
+
+        A plain value never starts with a formula character, so neither does the 檔號
+        unless the format's own text in front does.
+        """
+        names = self.plan.reference.names
+        if not names or not all(name in self.fields.values() for name in names):
+            return general
+        raw = {name: sa.cast(Entry.values[name].as_string(), sa.Text) for name in names}
+        joined = self._compose(raw)
+        text, _name = next((t, n) for t, n in self._pieces() if t or n)
+        if text:
+            joined = cell(joined, raw=self.raw, first=sa.literal(ord(text[0])))
+        return sa.case((sa.and_(Entry.final_plain, *(v != "" for v in raw.values())), joined),
+                       else_=general)
+
+    def _plain_value(self, key: str, general: Text) -> Text:
+        """With facts: a final value of a plain entry, written as it is."""
+        value = sa.cast(Entry.values[key].as_string(), sa.Text)
+        if key in self.plan.prefilled:  # blank parts fall back: only a non-empty one is plain
+            return sa.case((sa.and_(Entry.final_plain, value != ""), value), else_=general)
+        if self.raw:
+            return sa.func.nullif(value, "")
+        return sa.case((Entry.final_plain, sa.func.nullif(value, "")), else_=general)
+
+    def copy_sql(self, connection: Connection, dates: dict[str, str] | None = None) -> str:
+        """The COPY statement (literal SQL: COPY takes no parameters).
+
+        `dates` (typed -> ISO) for the full form; None for the form with facts. Empty cells
+        are NULL: cell() says so for texts; the other cells are never empty (a number, an
+        approval time, or an ISO date, which is NULL when there is none).
+        """
+        with_facts = dates is None
+        sources = self._sources(
+            (lambda key: _json_text(Entry.values[key])) if with_facts
+            else (lambda key: sa.func.coalesce(self.unpacked.c[key], "")))
+        if not with_facts:
+            date_map = sa.cast(sa.literal(json.dumps(dates, ensure_ascii=False)),
+                               postgresql.JSONB)
         out: list[ColumnElement[Any]] = []
         for i, column in enumerate(self.plan.columns):
             kind = column.kind
-            if kind in ("value", "date", "status"):
-                cell = self._neutral(r[f"c{i}"])
-            elif kind == "integer":
-                cell = self._neutral(r[f"c{i}"], integer=True)
+            if kind in VALUE_KINDS:
+                value = cell(sources[i], raw=self.raw, integer=kind == "integer")
+                if with_facts:
+                    value = self._plain_value(self.fields[i], value)
             elif kind == "date_iso":
-                cell = (sa.select(dates.c.iso).where(dates.c.typed == r[f"c{i - 1}"])
-                        .scalar_subquery())
+                value = (Entry.final_dates[(self.fields[i - 1], 0)].as_string() if with_facts
+                         else date_map.op("->>")(sources[i - 1]))
             elif kind == "reference":
-                cell = self._neutral(r.reference)
+                value = self._reference(sources)
+                if with_facts:
+                    value = self._plain_reference(value)
+            elif kind == "status":
+                value = cell(_json_text(Entry.reconciled["fields", column.field or "",
+                                                          "status"]), raw=self.raw)
+            elif kind == "sequence":
+                value = sa.cast(Page.sequence, sa.Text)
             elif kind == "file":
-                cell = self._neutral(r.file)
+                value = cell(Page.original_name, raw=self.raw)
+            elif kind == "submissions":
+                value = sa.cast(Entry.submission_count, sa.Text)
             elif kind == "reviewer":
-                cell = self._neutral(r.reviewer)
-            elif kind == "approved_at":
-                cell = self._approved_at(r.reviewed_at)
-            else:  # sequence, submissions: numbers as text
-                cell = r[kind]
-            out.append(sa.func.nullif(cell, "").label(f"o{i}"))
-        # In the order of the innermost query: the layers above it only compute, and an ORDER
-        # BY here would sort every row again (PostgreSQL does not see that they are in order).
-        stmt = sa.select(*out)
+                value = cell(sa.func.coalesce(User.display_name, ""), raw=self.raw)
+            else:  # approved_at: isoformat(timespec="seconds") in the session's time zone
+                value = sa.func.to_char(Entry.reviewed_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')
+            out.append(value.label(f"o{i}"))
+        stmt = self._from(sa.select(*out).select_from(Entry), unpacked=not with_facts)
+        if self.options.provenance:
+            stmt = stmt.outerjoin(User, User.id == Entry.reviewer_id)
+        stmt = stmt.order_by(Entry.reviewed_at, Entry.id)
         sql = stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
         return f"COPY ({sql}) TO STDOUT (FORMAT csv)"
 
 
-def zone_known(connection: Connection, zone: str) -> bool:
-    """Whether PostgreSQL knows the time zone (its tz database is not Python's)."""
-    return bool(connection.scalar(sa.select(sa.exists().where(
-        sa.column("name") == zone).select_from(sa.func.pg_timezone_names()))))
+def _read_dates(connection: Connection, csv_export: ServerCsv) -> dict[str, str]:
+    """The export's typed dates that read as dates, with their ISO forms."""
+    from crowdcat.services.export_cells import date_iso
 
-
-def _fill_dates(connection: Connection, csv_export: ServerCsv) -> None:
-    """The temporary table of the export's typed dates and their ISO forms."""
     query = csv_export.distinct_dates()
     if query is None:
-        return
-    connection.exec_driver_sql(
-        f"CREATE TEMPORARY TABLE {DATES_TABLE} (typed text PRIMARY KEY, iso text NOT NULL)"
-        " ON COMMIT DROP")
-    pairs = []
-    for (typed,) in connection.execute(query):
-        iso = cells.date_iso(typed)
-        if iso:
-            pairs.append((typed, iso))
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY {DATES_TABLE} (typed, iso) FROM STDIN") as copy:
-        for pair in pairs:
-            copy.write_row(pair)
+        return {}
+    return {typed: iso for (typed,) in connection.execute(query) if (iso := date_iso(typed))}
 
 
 def server_csv_rows(connection: Connection, csv_export: ServerCsv,
                     size: int) -> Iterator[tuple[int, bytes]]:
     """Batches of (row count, UTF-8 CSV rows ending in CRLF), in the export's order.
 
-    `connection` must be in a REPEATABLE READ transaction (export._open), so that the date
-    table and the rows come from one snapshot.
+    `connection` must be in a REPEATABLE READ transaction (export._open), so that the check
+    for facts, the dates and the rows come from one snapshot.
     """
-    # The rows are sorted in memory, not in temporary files (this transaction only).
-    connection.execute(sa.select(sa.func.set_config("work_mem", "64MB", True)))
-    _fill_dates(connection, csv_export)
+    # The rows are sorted in memory, not in temporary files; the wide SELECT is not worth
+    # compiling to machine code (JIT takes seconds for it and saves less). This transaction only.
+    connection.execute(sa.select(sa.func.set_config("work_mem", "64MB", True),
+                                 sa.func.set_config("jit", "off", True)))
+    if csv_export.facts_usable and not entry_facts.has_stale(connection, csv_export.project_id):
+        sql = csv_export.copy_sql(connection)
+    else:
+        sql = csv_export.copy_sql(connection, _read_dates(connection, csv_export))
     if any(c.kind == "approved_at" for c in csv_export.plan.columns):
         connection.execute(sa.select(sa.func.set_config(
             "TimeZone", csv_export.options.timezone, True)))
-    sql = csv_export.copy_sql(connection)
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(sql) as copy:
-        lines: list[bytes] = []
-        for data in copy:  # one message per row, ending in LF
-            lines.append(bytes(data)[:-1])
-            if len(lines) >= size:
-                yield len(lines), b"\r\n".join(lines) + b"\r\n"
-                lines = []
-        if lines:
-            yield len(lines), b"\r\n".join(lines) + b"\r\n"
+    for lines in copy_lines(connection.connection.driver_connection, sql, size):
+        yield len(lines), b"\r\n".join(lines) + b"\r\n"

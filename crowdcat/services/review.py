@@ -23,7 +23,7 @@ from crowdcat.models import (
     User,
     utcnow,
 )
-from crowdcat.services import audit
+from crowdcat.services import audit, entry_facts
 from crowdcat.services.errors import Conflict, Forbidden, ServiceError
 from crowdcat.services.review_queue import WAITING
 from crowdcat.services.review_values import clean_values, proposed_values, same_value
@@ -140,6 +140,7 @@ def approve(
             before={"status": entry.status.value, "values": entry.values},
             after={"status": EntryStatus.APPROVED.value, "values": final}, reason=reason)
     entry.values = final
+    entry_facts.stamp(entry)
     entry.status = EntryStatus.APPROVED
     entry.reviewer_id = reviewer.id
     entry.reviewed_at = utcnow()

@@ -114,3 +114,17 @@ def test_a_failed_export_leaves_the_old_file_and_no_half_file(run, project, tmp_
     assert result.exit_code != 0
     assert target.read_text() == "the previous export"
     assert list(tmp_path.iterdir()) == [target]
+
+
+def test_postgresql_export_stamps_entries_that_lack_facts_first(run, project, tmp_path, session):
+    from crowdcat.extensions import db
+    from crowdcat.services import entry_facts
+
+    assert entry_facts.has_stale(session, project.id)
+    result = run("minguo", "-o", str(tmp_path / "out.csv"))
+    assert result.exit_code == 0, result.output + result.stderr
+    postgres = db.engine.dialect.name == "postgresql"
+    # PostgreSQL writes stamped entries as a projection; SQLite's export reads no facts.
+    assert entry_facts.has_stale(session, project.id) is not postgres
+    assert ("Reading dates" in result.stderr) is postgres
+    assert [r[0] for r in read_csv(tmp_path / "out.csv")[1:]] == ["'" + HOSTILE, "二"]

@@ -1,12 +1,14 @@
 """The PostgreSQL COPY reading of the export writes exactly the bytes of the generic reading."""
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 
 import pytest
 
 from crowdcat.extensions import db
-from crowdcat.services import export_server
+from crowdcat.services import entry_facts, export_server
 from crowdcat.services.export import export_stream
 from crowdcat.services.export_plan import ENCODINGS, ExportOptions
 from tests.factories_export import ExportFactory
@@ -102,3 +104,72 @@ def test_server_csv_is_used_by_default_and_not_for_format_specs(project, monkeyp
 def test_copy_is_the_default_on_postgresql(project):
     default = b"".join(export_stream(db.engine, project, ExportOptions(), batch_size=2))
     assert default == both(project)[0]
+
+
+def stamp_all(project) -> int:
+    """Stamp every approved entry of the project with its facts (as approval does)."""
+    stamped = entry_facts.restamp(db.session, project.id)
+    assert not entry_facts.has_stale(db.session, project.id)
+    return stamped
+
+
+def forms_used(monkeypatch) -> list[str]:
+    """Records which form of the COPY each export wrote ("facts" or "full")."""
+    used: list[str] = []
+    original = export_server.ServerCsv.copy_sql
+
+    def spy(self, connection, dates=None):
+        used.append("facts" if dates is None else "full")
+        return original(self, connection, dates)
+
+    monkeypatch.setattr(export_server.ServerCsv, "copy_sql", spy)
+    return used
+
+
+@pytest.mark.parametrize("raw", [False, True])
+@pytest.mark.parametrize("provenance", [False, True])
+def test_copy_with_facts_is_byte_identical(project, raw, provenance, monkeypatch):
+    used = forms_used(monkeypatch)
+    assert stamp_all(project) == 6
+    by_copy, generic = both(project, raw=raw, provenance=provenance, timezone="Asia/Shanghai")
+    assert by_copy == generic
+    assert used == ["facts"]
+
+
+def test_plain_entries_and_their_neighbours_are_written_alike(session, monkeypatch):
+    """Plain rows take the projection; a space, a formula or a blank part take the rest."""
+    make = ExportFactory(session)
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    project = make.project(fields=TEMPLATE, title="民國檔案")
+    make.entry(project, full_values())
+    make.entry(project, full_values(fonds_no="J001 ", title="=1+1"))  # not plain
+    make.entry(project, full_values(catalog_no=""), prefill={"catalog_no": "7"})
+    make.entry(project, full_values(volume_no="", item_no="-3"))  # no 檔號
+    make.entry(project, full_values(date="1948.5", pages="-12"))
+    stamp_all(project)
+    used = forms_used(monkeypatch)
+    written = {}
+    for fmt in ("{fonds_no}-{catalog_no}-{volume_no}-{item_no}",
+                "檔{fonds_no}/{item_no}", "={fonds_no}{catalog_no}", "{{x}}-{item_no}"):
+        project.reference_format = fmt
+        db.session.commit()
+        by_copy, generic = both(project)
+        assert by_copy == generic, fmt
+        written[fmt] = [row[4] for row in csv.reader(io.StringIO(
+            by_copy.decode("utf-8-sig"), newline=""))][1:]
+    assert set(used) == {"facts"}
+    assert written["{fonds_no}-{catalog_no}-{volume_no}-{item_no}"] == [
+        "J001-1-23-4", "J001-1-23-4", "J001-7-23-4", "", "J001-1-23-4"]
+    assert written["={fonds_no}{catalog_no}"][:3] == ["'=J0011", "'=J0011", "'=J0017"]
+    assert written["檔{fonds_no}/{item_no}"][0] == "檔J001/4"
+
+
+def test_an_entry_without_facts_sends_the_export_the_long_way(project, monkeypatch):
+    used = forms_used(monkeypatch)
+    stamp_all(project)
+    entry = ExportFactory(db.session).entry(project, full_values(title="後來寫入"))
+    assert entry.facts_tag is None and entry_facts.has_stale(db.session, project.id)
+    by_copy, generic = both(project)
+    assert by_copy == generic and b"\xe5\xbe\x8c\xe4\xbe\x86" in by_copy
+    assert used == ["full"]
