@@ -113,11 +113,12 @@ class ServerCsv:
         fallback = {self.fields[i - 1] for i in self.date_columns} & self.plan.prefilled
         return self._from(stmt, unpacked=True, page=bool(fallback)).distinct()
 
-    def _reference(self, sources: dict[int, Text]) -> Text:
+    def _reference(self, sources: dict[int, Text], trimmed_first: bool) -> Text:
         """The composed 檔號 cell: "" when a part is blank or no column of the export.
 
-        Parts without a space at either end (nearly all) are joined as they are, and the
-        cell's first character is the first part's (or the format's own text): no btrim.
+        trimmed_first: parts without a space at either end (nearly all) are joined as they
+        are, and the cell's first character is the first part's (or the format's own text):
+        no btrim. Not needed when the caller has a faster way (_plain_reference).
         """
         at = {key: i for i, key in self.fields.items()}
         names = self.plan.reference.names
@@ -127,7 +128,7 @@ class ServerCsv:
         stripped = {name: strip(value) for name, value in raw.items()}
         general = cell(sa.case((sa.and_(sa.true(), *(~blank(v) for v in raw.values())),
                                 self._compose(stripped)), else_=""), raw=self.raw)
-        if not names:
+        if not names or not trimmed_first:
             return general
         fast = cell(self._compose(raw), raw=self.raw, first=self._first_code(raw))
         return sa.case((sa.and_(*(trimmed(v) for v in raw.values())), fast), else_=general)
@@ -203,7 +204,7 @@ class ServerCsv:
                 value = (Entry.final_dates[(self.fields[i - 1], 0)].as_string() if with_facts
                          else date_map.op("->>")(sources[i - 1]))
             elif kind == "reference":
-                value = self._reference(sources)
+                value = self._reference(sources, trimmed_first=not with_facts)
                 if with_facts:
                     value = self._plain_reference(value)
             elif kind == "status":
