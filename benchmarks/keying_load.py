@@ -225,9 +225,7 @@ def explain(url: str) -> list[str]:
         project = session.scalar(sa.select(Project).where(Project.slug == SLUG))
         user = session.scalar(sa.select(User).order_by(User.id.desc()).limit(1))
         now = utcnow()
-        candidate = assignment._candidate_query(project, user.id, now, [])
-        if postgres:
-            candidate = candidate.with_for_update(skip_locked=True, of=sa.table("pages"))
+        candidate = assignment._candidate_query(project, user.id, now, [])  # locks on PostgreSQL
         queries = {
             "next page: candidate (FOR UPDATE SKIP LOCKED on PostgreSQL)": candidate,
             "token -> user": api_tokens._token_user().params(

@@ -9,7 +9,6 @@ from flask import g, jsonify
 from flask import request as flask_request
 from flask_babel import gettext as _
 
-from crowdcat.database import autocommit_statements
 from crowdcat.extensions import db
 from crowdcat.models import User
 from crowdcat.services import api_tokens, assignment
@@ -32,40 +31,47 @@ def service_error(exc: ServiceError):  # noqa: ANN201
     return error(status, str(exc))
 
 
-def token_required(view: Callable | None = None, *, autocommit: bool = False) -> Callable:
-    """Decorator: the request carries `Authorization: Bearer TOKEN` of an active user.
+def bearer_token() -> str:
+    """The token of the request's `Authorization: Bearer TOKEN` header ("" when none)."""
+    scheme, _sep, raw = flask_request.headers.get("Authorization", "").partition(" ")
+    return raw.strip() if scheme.lower() == "bearer" else ""
 
-    autocommit: on PostgreSQL each statement of the request commits on its own (no BEGIN
-    and COMMIT round trips), for views whose writes are single statements
-    (database.autocommit_statements); on SQLite the token and what the view reads first are
-    read outside the write transaction, which the view opens with
-    api_tokens.touch_deferred() before it writes.
-    """
-    if view is None:
-        return lambda inner: token_required(inner, autocommit=autocommit)
+
+def unauthorized():  # noqa: ANN201
+    """The 401 answer to a request without a valid token."""
+    response = error(401, _("A valid API token is needed (Authorization: Bearer TOKEN)."))
+    response[0].headers["WWW-Authenticate"] = 'Bearer realm="crowdcat"'
+    return response
+
+
+def use_token_of(user_id: int) -> User:
+    """Make the token's owner the request's user (loaded by id, for messages in their language)."""
+    user = db.session.get(User, user_id)
+    _set_user(user)
+    return user
+
+
+def _set_user(user: User) -> None:
+    """The token's user is api_user() and current_user for this request only."""
+    g.api_user = user
+    # Flask-Login reads g._login_user: messages in their language, no session cookie written.
+    g._login_user = user
+
+
+def token_required(view: Callable) -> Callable:
+    """Decorator: the request carries `Authorization: Bearer TOKEN` of an active user."""
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        # autocommit views on SQLite read first and take the write lock only for their
-        # writes (api_tokens.touch_deferred() opens it); PostgreSQL commits per statement.
-        defer = autocommit and not autocommit_statements(db.session)
-        if flask_request.method == "POST" and not autocommit:
+        if flask_request.method == "POST":
             # Every POST writes: open the write transaction before the first read, so that
             # authenticating and the service share it (one commit, no reloads).
             assignment.begin_write(db.session)
-        header = flask_request.headers.get("Authorization", "")
-        scheme, _sep, raw = header.partition(" ")
-        user = (api_tokens.authenticate(db.session, raw.strip(), defer_touch=defer)
-                if scheme.lower() == "bearer" else None)
+        user = api_tokens.authenticate(db.session, bearer_token())
         if user is None:
             db.session.rollback()
-            response = error(401, _("A valid API token is needed (Authorization: Bearer TOKEN)."))
-            response[0].headers["WWW-Authenticate"] = 'Bearer realm="crowdcat"'
-            return response
-        g.api_user = user
-        # Flask-Login reads g._login_user: the token's user is current_user for this request
-        # only (messages in their language), and no session cookie is written.
-        g._login_user = user
+            return unauthorized()
+        _set_user(user)
         return view(*args, **kwargs)
 
     return wrapped

@@ -6,11 +6,19 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crowdcat.api import bp
-from crowdcat.api.auth import api_user, error, service_error, token_required
+from crowdcat.api.auth import (
+    api_user,
+    bearer_token,
+    error,
+    service_error,
+    token_required,
+    unauthorized,
+    use_token_of,
+)
 from crowdcat.api.openapi import SPEC
 from crowdcat.extensions import db
 from crowdcat.models import Access, Page, Project, ProjectStatus
-from crowdcat.services import api_tokens, assignment, keying_sql, project_info, submissions
+from crowdcat.services import assignment, keying_sql, submissions, token_claim
 from crowdcat.services.errors import NotFound, ServiceError
 from crowdcat.services.normalize import parse_date
 from crowdcat.services.project_info import ProjectInfo
@@ -72,27 +80,26 @@ def projects():
 
 
 @bp.route("/projects/<slug>/next", methods=["POST"])
-@token_required(autocommit=True)
 def next_page(slug: str):
     """Reserve and return the next page, or 204 when nothing is left for this volunteer."""
-    user_id = api_user().id
-    # PostgreSQL: each statement commits on its own (reserve() claims a page in one
-    # statement, and resumes a held page in a transaction). SQLite: the token, the project
-    # and the own reservation are read before the write transaction; reserve() reads the
-    # reservation again inside it. The own reservation is read with the project.
-    project, mine = project_info.load_with_own(db.session, slug=slug, user_id=user_id)
-    api_tokens.touch_deferred(db.session)  # SQLite: the write transaction starts here
-    if project is None:
-        return error(404, _("There is no such project."))
-    try:
-        reserved = assignment.reserve(db.session, project=project, user_id=user_id, mine=mine)
-    except ServiceError as exc:
+    # The token is checked by the same statement that claims the page (token_claim).
+    found = token_claim.next_page(db.session, token=bearer_token(), slug=slug)
+    if found.user_id is None:
         db.session.rollback()
-        return service_error(exc)
+        return unauthorized()
+    reserved = found.reserved
+    if reserved is None:
+        use_token_of(found.user_id)  # messages in the volunteer's language
+        if found.project is None:
+            db.session.rollback()
+            return error(404, _("There is no such project."))
+        if found.error is not None:
+            db.session.rollback()
+            return service_error(found.error)
     db.session.commit()
     if reserved is None:
         return "", 204
-    return jsonify(_reserved_json(project, reserved))
+    return jsonify(_reserved_json(found.project, reserved))
 
 
 @bp.route("/pages/<int:page_id>/submissions", methods=["POST"])

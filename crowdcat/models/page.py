@@ -13,6 +13,10 @@ from crowdcat.models.project import Project
 
 # Page.full_until of a page not known to be full: the epoch, as the migration's triggers set it.
 NOT_FULL = datetime(1970, 1, 1, tzinfo=UTC)
+# NOT_FULL as a constant of each database's SQL, as stored (the partial indexes' predicates).
+NOT_FULL_SQL = {"postgresql": "'1970-01-01 00:00:00+00'", "sqlite": "'1970-01-01 00:00:00.000000'"}
+# The pages a volunteer may be given, as SQL (repeated word for word by the queries).
+OPEN_FOR_KEYING = "status = 'keying' AND access = 'open'"
 
 
 class Access(enum.StrEnum):
@@ -69,11 +73,18 @@ class Page(Base):
         sa.CheckConstraint("submission_count >= 0", name="submission_count_non_negative"),
         sa.CheckConstraint("wanted >= 1", name="wanted_positive"),
         sa.CheckConstraint("width > 0 AND height > 0", name="size_positive"),
-        sa.Index(
-            "ix_pages_assignment",
-            "project_id", "status", "access", sa.text("submission_count DESC"), "sequence",
-            "full_until",  # last: the order is unchanged; the hint is checked before the row
-        ),
+        # The assignment scan (keying_sql.candidate(), migration 0004): pages open for keying
+        # and not known to be full, in assignment order; and those whose filling holds lapsed.
+        sa.Index("ix_pages_free", "project_id", sa.text("submission_count DESC"), "sequence",
+                 postgresql_where=sa.text(f"{OPEN_FOR_KEYING} AND full_until = "
+                                          f"{NOT_FULL_SQL['postgresql']}"),
+                 sqlite_where=sa.text(f"{OPEN_FOR_KEYING} AND full_until = "
+                                      f"{NOT_FULL_SQL['sqlite']}")),
+        sa.Index("ix_pages_lapsed", "project_id", "full_until",
+                 postgresql_where=sa.text(f"{OPEN_FOR_KEYING} AND full_until > "
+                                          f"{NOT_FULL_SQL['postgresql']}"),
+                 sqlite_where=sa.text(f"{OPEN_FOR_KEYING} AND full_until > "
+                                      f"{NOT_FULL_SQL['sqlite']}")),
     )
 
 

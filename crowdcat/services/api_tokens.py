@@ -100,6 +100,11 @@ def _attach_user(session: Session, row: sa.Row) -> User:
 _PENDING_TOUCH = "crowdcat_pending_token_touch"
 
 
+def well_formed(raw: str | None) -> bool:
+    """Whether a presented token could be one of ours (else no query is worth making)."""
+    return bool(raw) and raw.startswith(PREFIX) and len(raw) <= 200  # type: ignore[union-attr]
+
+
 def authenticate(session: Session, raw: str, defer_touch: bool = False) -> User | None:
     """The active user owning this unrevoked token, or None (one indexed query by hash).
 
@@ -107,7 +112,7 @@ def authenticate(session: Session, raw: str, defer_touch: bool = False) -> User 
     touch_deferred() records it in the caller's write transaction, so that the reads before
     it (the token, the project) are made without holding SQLite's write lock.
     """
-    if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
+    if not well_formed(raw):
         return None
     now = utcnow()
     if session.get_bind().dialect.name == "postgresql":

@@ -56,6 +56,20 @@ from crowdcat.services.project_info import ProjectInfo
 
 # Candidates tried per call on PostgreSQL before giving up (each one lost to a racing volunteer).
 MAX_ATTEMPTS = 20
+# Lapsed pages (their filling holds expired) are trimmed back to the free index this often,
+# by whichever request of the process comes first (keying_sql.trim_lapsed): few statements,
+# and the lapsed candidates stay few however many volunteers walk away from their pages.
+TRIM_EVERY = timedelta(seconds=60)
+_last_trim: list[datetime] = []
+
+
+def trim_lapsed_if_due(session: Session, now: datetime) -> None:
+    """Run keying_sql.trim_lapsed when this process has not for TRIM_EVERY (caller commits)."""
+    if _last_trim and now - _last_trim[0] < TRIM_EVERY:
+        return
+    _last_trim[:] = [now]
+    begin_write(session)
+    sql.trim_lapsed(session, now=now)
 
 
 def begin_write(session: Session) -> None:
@@ -149,8 +163,8 @@ def lock_page(session: Session, page_id: int) -> Page | None:
 
 
 def _candidate_query(project: Any, user_id: int, now: datetime, skip: list[int]) -> sa.Select:
-    """The next assignable page row in assignment order (see the module docstring)."""
-    return sql.candidate(project.id, project.max_submissions, user_id, now, skip)
+    """The next assignable page row in assignment order, locked (see the module docstring)."""
+    return sql.candidate(project.id, project.max_submissions, user_id, now, skip, lock=True)
 
 
 def _own_reservation(session: Session, project_id: int, user_id: int) -> sa.Row | None:
@@ -192,8 +206,7 @@ def _claim(session: Session, project: ProjectInfo, user_id: int, now: datetime,
               "expires_at": until}
     for _ in range(MAX_ATTEMPTS):
         if lost:  # rare: racing volunteers took our first candidates
-            stmt = _candidate_query(project, user_id, now, lost)
-            page = session.execute(stmt.with_for_update(skip_locked=True, of=sql.PAGES)).first()
+            page = session.execute(_candidate_query(project, user_id, now, lost)).first()
         else:
             page = sql.first_candidate(session, project_id=project.id, user_id=user_id,
                                        max_submissions=project.max_submissions, now=now).first()
@@ -235,8 +248,10 @@ def reserve(session: Session, *, project: ProjectInfo, user_id: int,
     `mine`: the volunteer's reservation (or None) as read with the project
     (project_info.load_with_own) in this same write transaction, saving a round trip.
     """
-    if mine is not _LOOK_UP and not in_write(session):
-        mine = _LOOK_UP  # read outside this write transaction: it may be stale
+    if mine is not None and mine is not _LOOK_UP and not in_write(session):
+        # Read outside this write transaction: it may be gone. (None may be stale too: then
+        # the claim's insert meets the new reservation, and _claim() resumes that one.)
+        mine = _LOOK_UP
     begin_write(session)
     if not project.active:
         raise NotFound(_l("This project is not open for keying."))
@@ -253,6 +268,7 @@ def reserve(session: Session, *, project: ProjectInfo, user_id: int,
         resumed := _resume(session, mine, project, user_id, now, until)
     ) is not None:
         return resumed
+    trim_lapsed_if_due(session, now)
     return _claim(session, project, user_id, now, until)
 
 

@@ -5,8 +5,11 @@ writers instead), so one statement serves both databases.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
+    DateTime,
     Integer,
     Text,
     and_,
@@ -15,11 +18,15 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal_column,
     or_,
     select,
+    union_all,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
 
 from crowdcat.models import (
     Access,
@@ -32,6 +39,7 @@ from crowdcat.models import (
     Reservation,
     Submission,
 )
+from crowdcat.models.page import NOT_FULL_SQL
 from crowdcat.services.prepared import Prepared
 
 PAGES = Page.__table__
@@ -100,8 +108,35 @@ keyed_by = Prepared(lambda: select(SUBMISSIONS.c.id).where(
     SUBMISSIONS.c.user_id == bindparam("user_id")))
 
 
-def candidate(project_id, max_submissions, user_id, now, skip=()):  # noqa: ANN001, ANN201
-    """The next assignable page row in assignment order (see assignment's docstring)."""
+class _NotFull(ColumnElement):
+    """Page.NOT_FULL as a constant of the database's SQL (the partial indexes' predicates)."""
+
+    inherit_cache = True
+    type = DateTime(timezone=True)
+
+
+@compiles(_NotFull)
+def _not_full(element: _NotFull, compiler: Any, **kw: Any) -> str:
+    """The epoch as each database stores full_until."""
+    return NOT_FULL_SQL.get(compiler.dialect.name, NOT_FULL_SQL["sqlite"])
+
+
+# Constants, not parameters: the planners match them with the partial indexes' predicates.
+OPEN_FOR_KEYING = and_(PAGES.c.status == literal_column(f"'{PageStatus.KEYING.value}'"),
+                       PAGES.c.access == literal_column(f"'{Access.OPEN.value}'"))
+
+
+def candidate(project_id, max_submissions, user_id, now, skip=(),  # noqa: ANN001, ANN201
+              lock=False):  # noqa: ANN001
+    """The next assignable page row in assignment order (see assignment's docstring).
+
+    The better (in assignment order) of two: the first page not known to be full
+    (ix_pages_free, which full pages leave), and the first whose filling reservations have
+    expired (ix_pages_lapsed, trimmed by trim_lapsed): full pages are never scanned, however
+    many volunteers hold pages at once. The live holds are still counted for the candidates:
+    that count is the rule, full_until only a hint (kept by triggers, migration 0002).
+    `lock`: PostgreSQL locks the two candidates, skipping rows others have locked.
+    """
     held = (
         select(func.count()).select_from(RESERVATIONS)
         .where(RESERVATIONS.c.page_id == PAGES.c.id, RESERVATIONS.c.expires_at > now)
@@ -109,32 +144,53 @@ def candidate(project_id, max_submissions, user_id, now, skip=()):  # noqa: ANN0
     )
     keyed = exists().where(SUBMISSIONS.c.page_id == PAGES.c.id,
                            SUBMISSIONS.c.user_id == user_id)
-    stmt = (
-        select(*PAGE_COLUMNS)
-        .where(
-            PAGES.c.project_id == project_id,
-            PAGES.c.status == PageStatus.KEYING,
-            PAGES.c.access == Access.OPEN,
-            PAGES.c.submission_count < max_submissions,
-            # Pages that live reservations fill are passed by without counting them (the
-            # hint is kept by triggers, see migration 0002); the count stays the rule.
-            PAGES.c.full_until <= now,
-            PAGES.c.submission_count + held < PAGES.c.wanted,
-            ~keyed,
+    not_full = _NotFull()
+
+    def first(condition, name: str):  # noqa: ANN001, ANN202 - a condition; a CTE
+        stmt = (
+            select(*PAGE_COLUMNS)
+            .where(PAGES.c.project_id == project_id, OPEN_FOR_KEYING, condition,
+                   PAGES.c.submission_count < max_submissions,
+                   PAGES.c.submission_count + held < PAGES.c.wanted, ~keyed)
+            .order_by(PAGES.c.submission_count.desc(), PAGES.c.sequence)
+            .limit(1)
         )
-        .order_by(PAGES.c.submission_count.desc(), PAGES.c.sequence)
-        .limit(1)
-    )
-    if skip:
-        stmt = stmt.where(PAGES.c.id.not_in(list(skip)))
-    return stmt
+        if skip:
+            stmt = stmt.where(PAGES.c.id.not_in(list(skip)))
+        if lock:
+            stmt = stmt.with_for_update(skip_locked=True, of=PAGES)
+        return stmt.cte(name)
+
+    free = first(PAGES.c.full_until == not_full, "free_page")
+    lapsed = first(and_(PAGES.c.full_until > not_full, PAGES.c.full_until <= now), "lapsed_page")
+    both = union_all(select(free), select(lapsed)).subquery("candidates")
+    return (select(*both.c).order_by(both.c.submission_count.desc(), both.c.sequence)
+            .limit(1))
+
+
+def _trim_lapsed():  # noqa: ANN202 - an Update
+    """Pages whose filling reservations expired go back to ix_pages_free (TRIM_BATCH at a time).
+
+    Always safe: full_until only says "known to be full until then"; the epoch says nothing,
+    and the live holds are counted anyway. PostgreSQL skips rows others hold locked.
+    """
+    now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
+    lapsed = (select(PAGES.c.id).where(OPEN_FOR_KEYING, PAGES.c.full_until > _NotFull(),
+                                       PAGES.c.full_until <= now)
+              .limit(TRIM_BATCH).with_for_update(skip_locked=True))
+    return update(PAGES).where(PAGES.c.id.in_(lapsed.scalar_subquery())).values(
+        full_until=_NotFull())
+
+
+TRIM_BATCH = 500
+trim_lapsed = Prepared(_trim_lapsed)
 
 
 # PostgreSQL: competing volunteers skip rows another transaction has locked.
 first_candidate = Prepared(lambda: candidate(
     bindparam("project_id"), bindparam("max_submissions"), bindparam("user_id"),
-    bindparam("now", type_=RESERVATIONS.c.expires_at.type),
-).with_for_update(skip_locked=True, of=PAGES))
+    bindparam("now", type_=RESERVATIONS.c.expires_at.type), lock=True,
+))
 
 own_reservation = Prepared(lambda: select(
     RESERVATIONS.c.id, RESERVATIONS.c.page_id, RESERVATIONS.c.expires_at
@@ -242,9 +298,8 @@ def _claim():  # noqa: ANN202 - a Select
     page filled meanwhile is passed by. Holds that did not fill it leave room for this one.
     """
     now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
-    page = candidate(bindparam("project_id"), bindparam("max_submissions"),
-                     bindparam("user_id"), now).with_for_update(skip_locked=True, of=PAGES)
-    chosen = page.cte("chosen")
+    chosen = candidate(bindparam("project_id"), bindparam("max_submissions"),
+                       bindparam("user_id"), now, lock=True).cte("chosen")
     added = (postgresql.insert(RESERVATIONS)
              .from_select(["page_id", "user_id", "project_id", "created_at", "expires_at"],
                           select(chosen.c.id, bindparam("user_id", type_=Integer()),

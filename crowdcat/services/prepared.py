@@ -40,3 +40,43 @@ class Prepared:
             compiled = stmt.compile(dialect=dialect, column_keys=self._column_keys)
             self._compiled[dialect.name] = compiled
         return connection.execute(compiled, params)
+
+
+class Autocommit:
+    """PostgreSQL: a Prepared statement run straight on a pooled DB-API connection.
+
+    For the few hot statements that do a request's whole work alone (token_claim): no ORM
+    session, no SQLAlchemy result objects, no BEGIN or COMMIT; psycopg prepares the statement
+    on the server after a few runs. Bind values go to the driver as they are, so they must
+    be plain (aware datetimes, str, int): no type processing happens here.
+    """
+
+    def __init__(self, prepared: Prepared) -> None:
+        self._prepared = prepared
+        self._ready: tuple[str, dict[str, Any], Any] | None = None
+
+    def _compile(self, engine: Any) -> tuple[str, dict[str, Any], Any]:
+        """The SQL text, the constant bind values, and a row type named by the columns."""
+        from collections import namedtuple
+
+        stmt = self._prepared._build()
+        compiled = stmt.compile(dialect=engine.dialect)
+        constants = {name: bind.value for name, bind in compiled.binds.items()
+                     if not bind.required}
+        row_type = namedtuple("Row", list(stmt.selected_columns.keys()))  # noqa: PYI024
+        return compiled.string, constants, row_type
+
+    def one(self, engine: Any, **params: Any) -> Any:
+        """Run the statement with these bind values and return its one row."""
+        if self._ready is None:
+            self._ready = self._compile(engine)
+        sql, constants, row_type = self._ready
+        pooled = engine.raw_connection()
+        connection = pooled.driver_connection
+        try:
+            connection.autocommit = True
+            row = connection.execute(sql, constants | params, prepare=True).fetchone()
+        finally:
+            connection.autocommit = False
+            pooled.close()  # back to the pool
+        return row_type._make(row)

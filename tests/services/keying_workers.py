@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from crowdcat.database import autocommit_statements, configure_engine
 from crowdcat.models import Page, PageStatus, Project, Reservation, Submission, User, utcnow
-from crowdcat.services import assignment, submissions
+from crowdcat.services import assignment, submissions, token_claim
 
 ROUNDS = 12
 
 
-def volunteer(url: str, project_id: int, user_ids: list[int], seed: int) -> dict[str, int]:
+def volunteer(url: str, project_id: int, user_ids: list[int], seed: int,
+              tokens: dict[int, str]) -> dict[str, int]:
     """Key pages as the given volunteers until none is left; count what happened."""
     engine = sa.create_engine(url)
     configure_engine(engine)
@@ -27,7 +28,7 @@ def volunteer(url: str, project_id: int, user_ids: list[int], seed: int) -> dict
     try:
         for user_id in user_ids:
             with Session(engine) as session:
-                _key_pages(session, project_id, user_id, rng, seen)
+                _key_pages(session, project_id, user_id, rng, seen, tokens[user_id])
     finally:
         engine.dispose()
     return seen
@@ -46,17 +47,30 @@ def _overfull(session: Session, project_id: int) -> int:
     return count or 0
 
 
+def _next(session: Session, project: Project, user: User, token: str,
+          rng: random.Random) -> Page | None:
+    """The next page: as the keying screen asks (ORM) or as the API does (token, one statement)."""
+    way = rng.random()
+    if way < 0.3:
+        page = assignment.next_page(session, project=project, user=user)
+    elif way < 0.5:  # the ORM face on an autocommit connection (PostgreSQL)
+        autocommit_statements(session)
+        page = assignment.next_page(session, project=project, user=user)
+    else:
+        found = token_claim.next_page(session, token=token, slug=project.slug)
+        assert found.user_id == user.id and found.error is None
+        page = session.get(Page, found.reserved.page_id) if found.reserved else None
+    session.commit()
+    return page
+
+
 def _key_pages(session: Session, project_id: int, user_id: int, rng: random.Random,
-               seen: dict[str, int]) -> None:
+               seen: dict[str, int], token: str) -> None:
     """One volunteer's loop: next page, sometimes ask again (resume), submit."""
     project, user = session.get(Project, project_id), session.get(User, user_id)
     for _ in range(ROUNDS):
         session.commit()
-        # Half the calls as the API makes them on PostgreSQL: one autocommit statement.
-        if rng.random() < 0.5:
-            autocommit_statements(session)
-        page = assignment.next_page(session, project=project, user=user)
-        session.commit()
+        page = _next(session, project, user, token, rng)
         seen["overfull"] += _overfull(session, project_id)
         if page is None:
             return
@@ -64,8 +78,7 @@ def _key_pages(session: Session, project_id: int, user_id: int, rng: random.Rand
             Reservation.user_id == user_id, Reservation.project_id == project_id))
         seen["double_hold"] += held > 1
         if rng.random() < 0.3:
-            again = assignment.next_page(session, project=project, user=user)
-            session.commit()
+            again = _next(session, project, user, token, rng)
             # A different page is fine only if this volunteer (in another tab) keyed it meanwhile.
             moved_on = session.scalar(sa.select(sa.func.count()).select_from(Submission).where(
                 Submission.page_id == page.id, Submission.user_id == user_id))

@@ -171,3 +171,43 @@ def test_deleting_a_page_with_reservations_works(session, factory):
     session.execute(delete(Page).where(Page.id == only.id))
     session.commit()
     assert session.scalar(select(func.count()).select_from(Page)) == 0
+
+
+def test_a_lapsed_page_keeps_its_place_in_the_order_and_is_trimmed_back(session, factory,
+                                                                          monkeypatch):
+    """A page whose holds expired is offered before later pages, then returns to the free index."""
+    project = factory.project(agree_needed=2, max_submissions=3, reservation_minutes=30)
+    first, second = factory.page(project, sequence=1), factory.page(project, sequence=2)
+    start = utcnow()
+    later = start + timedelta(minutes=45)  # both holds lapsed
+    monkeypatch.setattr(assignment, "_last_trim", [later])  # no trimming until asked below
+    reserve(session, project, factory.user(), now=start)
+    reserve(session, project, factory.user(), now=start)
+    assert full_until(session, first) == start + timedelta(minutes=30)
+    assert reserve(session, project, factory.user(), now=later).id == first.id
+    assert full_until(session, first) == start + timedelta(minutes=30)  # one hold: not full
+    from crowdcat.services import keying_sql
+    keying_sql.trim_lapsed(session, now=later)
+    session.commit()
+    assert full_until(session, first) == NOT_FULL
+    assert full_until(session, second) == NOT_FULL
+    assert reserve(session, project, factory.user(), now=later).id == first.id
+
+
+def test_next_page_reads_the_partial_indexes(session, factory):
+    """The scan uses ix_pages_free and ix_pages_lapsed, whose predicates the query repeats."""
+    from sqlalchemy import text
+
+    from crowdcat.services import keying_sql
+
+    project = factory.project()
+    factory.page(project, sequence=1)
+    stmt = keying_sql.candidate(project.id, 5, factory.user().id, utcnow())
+    sql = str(stmt.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(text("SET LOCAL enable_seqscan = off"))
+    plan = " ".join(str(row) for row in session.execute(
+        text(("EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ") + sql)))
+    assert "ix_pages_free" in plan and "ix_pages_lapsed" in plan, plan
+    session.rollback()

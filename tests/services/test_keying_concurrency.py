@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from crowdcat.extensions import db
 from crowdcat.models import Page, Reservation, Submission
+from crowdcat.services import api_tokens
 from tests.services.keying_workers import volunteer
 
 WORKERS = 4
@@ -21,6 +22,7 @@ def test_no_page_exceeds_its_maximum_and_nobody_holds_two_pages(session, factory
     project = factory.project(agree_needed=2, max_submissions=3)
     pages = [factory.page(project, sequence=n) for n in range(1, 7)]
     users = [factory.user() for _ in range(WORKERS * USERS_PER_WORKER)]
+    tokens = {u.id: api_tokens.create(session, u)[1] for u in users}
     # Worker 0 shares its first volunteer with worker 1: the same person in two tabs.
     groups = [[u.id for u in users[i::WORKERS]] for i in range(WORKERS)]
     groups[1].insert(0, groups[0][0])
@@ -32,7 +34,7 @@ def test_no_page_exceeds_its_maximum_and_nobody_holds_two_pages(session, factory
     else:
         pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
     with pool:
-        futures = [pool.submit(volunteer, url, project.id, group, seed)
+        futures = [pool.submit(volunteer, url, project.id, group, seed, tokens)
                    for seed, group in enumerate(groups)]
         results = [f.result(timeout=240) for f in futures]
 

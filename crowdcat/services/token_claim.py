@@ -1,0 +1,151 @@
+"""Next page through the API on PostgreSQL in one statement: token, project and claim together.
+
+The API's next page is the hottest request of a public launch. Here the bearer token is
+checked (and its use recorded), the project and the volunteer's own reservation are read and
+the first assignable page is locked and reserved by a single statement on an autocommit
+connection: one round trip, one commit. The page comes from keying_sql.candidate(), the same
+rule as every other way to the next page; its safety without a transaction is the one
+keying_sql.claim() documents. What the statement cannot decide alone (the volunteer holds a
+page already and may resume it; another tab of theirs won the race) is left to
+assignment.reserve(), in a transaction, as before. SQLite has no such statement: there the
+token and the project are read first and the claim is made under BEGIN IMMEDIATE.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm import Session
+
+from crowdcat.models import ApiToken, ProjectStatus, User, utcnow
+from crowdcat.services import api_tokens, assignment, project_info
+from crowdcat.services import keying_sql as sql
+from crowdcat.services.errors import ServiceError
+from crowdcat.services.prepared import Autocommit, Prepared
+from crowdcat.services.project_info import OwnReservation, ProjectInfo
+
+TOKENS = ApiToken.__table__
+USERS = User.__table__
+
+
+@dataclass(frozen=True)
+class TokenClaim:
+    """What one next-page request found: whose token, which project, which page."""
+
+    user_id: int | None  # None: no valid token
+    project: ProjectInfo | None = None  # None: no such project
+    reserved: assignment.Reserved | None = None
+    # The volunteer holds a page of the project (resume it?) or another tab of theirs
+    # reserved meanwhile: assignment.reserve() decides, in a transaction.
+    pending: bool = False
+    mine: OwnReservation | None = None
+    error: ServiceError | None = None  # why no page was given (the project is closed...)
+
+
+def _statement() -> sa.Select:
+    """PostgreSQL: check and touch the token, read the project, lock and reserve a page."""
+    now = sa.bindparam("now", type_=sql.RESERVATIONS.c.expires_at.type)
+    tok = (sa.select(TOKENS.c.id.label("token_id"), USERS.c.id.label("user_id"))
+           .join(USERS, USERS.c.id == TOKENS.c.user_id)
+           .where(TOKENS.c.token_hash == sa.bindparam("token_hash"),
+                  TOKENS.c.revoked_at.is_(None), USERS.c.active.is_(True)).cte("tok"))
+    touched = (sa.update(TOKENS)
+               .where(TOKENS.c.id == sa.select(tok.c.token_id).scalar_subquery(),
+                      sa.or_(TOKENS.c.last_used_at.is_(None),
+                             TOKENS.c.last_used_at < sa.bindparam(
+                                 "cutoff", type_=TOKENS.c.last_used_at.type)))
+               .values(last_used_at=now).returning(TOKENS.c.id).cte("touched"))
+    proj = sa.select(*project_info.SETTINGS, project_info.fields_digest()).where(
+        sql.PROJECTS.c.slug == sa.bindparam("slug")).cte("proj")
+    user_id = sa.select(tok.c.user_id).scalar_subquery()
+    project_id = sa.select(proj.c.id).scalar_subquery()
+    own = (sa.select(sql.RESERVATIONS.c.id, sql.RESERVATIONS.c.page_id,
+                     sql.RESERVATIONS.c.expires_at)
+           .where(sql.RESERVATIONS.c.user_id == user_id,
+                  sql.RESERVATIONS.c.project_id == project_id).cte("own"))
+    page = sql.candidate(project_id, sa.select(proj.c.max_submissions).scalar_subquery(),
+                         user_id, now, lock=True)
+    chosen = (page.where(sa.select(proj.c.status).scalar_subquery() == ProjectStatus.ACTIVE.value,
+                         ~sa.exists(own.select()), sa.exists(tok.select())).cte("chosen"))
+    until = now + sa.func.make_interval(
+        0, 0, 0, 0, 0, sa.select(proj.c.reservation_minutes).scalar_subquery())
+    added = (postgresql.insert(sql.RESERVATIONS)
+             .from_select(["page_id", "user_id", "project_id", "created_at", "expires_at"],
+                          sa.select(chosen.c.id, user_id, project_id, now, until))
+             .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
+             .returning(sql.RESERVATIONS.c.id, sql.RESERVATIONS.c.page_id,
+                        sql.RESERVATIONS.c.expires_at).cte("added"))
+    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    return (sa.select(
+        tok.c.user_id, *proj.c,
+        own.c.id.label("own_id"), own.c.page_id.label("own_page_id"),
+        own.c.expires_at.label("own_expires_at"),
+        chosen.c.id.label("page_id"), chosen.c.sequence, chosen.c.prefill,
+        added.c.id.label("reservation_id"), added.c.expires_at.label("reserved_until"),
+    ).select_from(one.outerjoin(tok, sa.true()).outerjoin(proj, sa.true())
+                  .outerjoin(own, sa.true()).outerjoin(chosen, sa.true())
+                  .outerjoin(added, added.c.page_id == chosen.c.id))
+        .add_cte(touched))
+
+
+_claim = Autocommit(Prepared(_statement))
+
+
+def claim(session: Session, *, token: str, slug: str,
+          now: datetime | None = None) -> TokenClaim:
+    """Authenticate a bearer token and reserve its volunteer's next page of `slug`."""
+    if not api_tokens.well_formed(token):
+        return TokenClaim(None)
+    if session.get_bind().dialect.name != "postgresql":
+        return _claim_sqlite(session, token, slug)
+    now = now or utcnow()
+    # On its own pooled connection, outside the session: a round trip, a commit, no more.
+    row = _claim.one(session.get_bind(), token_hash=api_tokens.hash_token(token), slug=slug,
+                     now=now, cutoff=now - api_tokens.USE_RESOLUTION)
+    if row.user_id is None:
+        return TokenClaim(None)
+    project = project_info.from_settings(session, row) if row.id is not None else None
+    mine = (OwnReservation(row.own_id, row.own_page_id, row.own_expires_at)
+            if row.own_id is not None else None)
+    if row.reservation_id is not None:
+        reserved = assignment.Reserved(row.reservation_id, row.page_id, row.sequence,
+                                       row.prefill or {}, row.reserved_until)
+        return TokenClaim(row.user_id, project, reserved)
+    pending = mine is not None or row.page_id is not None
+    return TokenClaim(row.user_id, project, pending=pending, mine=mine)
+
+
+def next_page(session: Session, *, token: str, slug: str) -> TokenClaim:
+    """claim(), then what it left pending decided by assignment.reserve(); the caller commits.
+
+    A refusal (the project is not open for keying) comes back as `error`, for the caller to
+    word in the volunteer's language.
+    """
+    found = claim(session, token=token, slug=slug)
+    project = found.project
+    if found.reserved is not None or project is None or not (found.pending or not project.active):
+        if found.reserved is not None:
+            assignment.trim_lapsed_if_due(session, utcnow())
+        return found
+    try:
+        reserved = assignment.reserve(session, project=project, user_id=found.user_id,
+                                      mine=found.mine)  # type: ignore[arg-type]
+    except ServiceError as exc:
+        return replace(found, pending=False, error=exc)
+    return replace(found, reserved=reserved, pending=False)
+
+
+def _claim_sqlite(session: Session, token: str, slug: str) -> TokenClaim:
+    """SQLite: the token, the project and the own reservation are read before the write lock.
+
+    The token's use is recorded in the write transaction the claim opens (touch_deferred).
+    """
+    user = api_tokens.authenticate(session, token, defer_touch=True)
+    if user is None:
+        return TokenClaim(None)
+    project, mine = project_info.load_with_own(session, slug=slug, user_id=user.id)
+    api_tokens.touch_deferred(session)  # the write transaction starts here
+    return TokenClaim(user.id, project, pending=project is not None and project.active,
+                      mine=mine)
