@@ -153,7 +153,13 @@ def load_with_own(session: Session, *, slug: str,
     """The project by slug and the volunteer's reservation in it, in one query."""
     from crowdcat.services import keying_sql as sql
 
-    rows = sql.project_and_own(session, slug=slug, user_id=user_id).all()
+    return with_own(sql.project_and_own(session, slug=slug, user_id=user_id).all())
+
+
+def with_own(rows: Sequence[Any]) -> tuple[ProjectInfo | None, OwnReservation | None]:
+    """The ProjectInfo and own reservation of keying_sql.project_and_own's rows."""
+    from crowdcat.services import keying_sql as sql
+
     if not rows:
         return None, None
     cut = -sql.OWN_COLUMNS

@@ -13,7 +13,8 @@ token and the project are read first and the claim is made under BEGIN IMMEDIATE
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -137,15 +138,76 @@ def next_page(session: Session, *, token: str, slug: str) -> TokenClaim:
     return replace(found, reserved=reserved, pending=False)
 
 
-def _claim_sqlite(session: Session, token: str, slug: str) -> TokenClaim:
-    """SQLite: the token, the project and the own reservation are read before the write lock.
+def _token_sqlite() -> sa.Select:
+    """SQLite: the token's volunteer and its last use, if the token is valid."""
+    return (sa.select(USERS.c.id.label("user_id"), TOKENS.c.id.label("token_id"),
+                      TOKENS.c.last_used_at)
+            .join(USERS, USERS.c.id == TOKENS.c.user_id)
+            .where(TOKENS.c.token_hash == sa.bindparam("token_hash"),
+                   TOKENS.c.revoked_at.is_(None), USERS.c.active.is_(True)))
 
-    The token's use is recorded in the write transaction the claim opens (touch_deferred).
+
+_token = Prepared(_token_sqlite)
+_touch = Prepared(lambda: sa.update(TOKENS).where(TOKENS.c.id == sa.bindparam("token_id")),
+                  column_keys=("last_used_at",))
+
+
+def _claim_sqlite(session: Session, token: str, slug: str) -> TokenClaim:
+    """SQLite: read the token, the project and the own hold, then claim under BEGIN IMMEDIATE.
+
+    On a pooled connection of its own, statement by statement on the driver: the reads take
+    no lock, and the write lock (SQLite has one writer) is held for the token's use, the
+    candidate and the insert only. What this cannot decide is left to assignment.reserve().
     """
-    user = api_tokens.authenticate(session, token, defer_touch=True)
-    if user is None:
-        return TokenClaim(None)
-    project, mine = project_info.load_with_own(session, slug=slug, user_id=user.id)
-    api_tokens.touch_deferred(session)  # the write transaction starts here
-    return TokenClaim(user.id, project, pending=project is not None and project.active,
-                      mine=mine)
+    engine = session.get_bind()
+    dialect, now = engine.dialect, utcnow()
+    pooled = engine.raw_connection()
+    connection = pooled.driver_connection
+    try:
+        found = _token.run(connection, dialect,
+                           token_hash=api_tokens.hash_token(token)).first()
+        if found is None:
+            return TokenClaim(None)
+        rows = sql.project_and_own.run(connection, dialect, slug=slug,
+                                       user_id=found.user_id).all()
+        project, mine = project_info.with_own(rows)
+        ready = project is not None and project.active and mine is None
+        stale = found.last_used_at is None or now - found.last_used_at > api_tokens.USE_RESOLUTION
+        if not ready and not stale:
+            return TokenClaim(found.user_id, project, pending=project is not None, mine=mine)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if stale:
+                _touch.run(connection, dialect, token_id=found.token_id, last_used_at=now)
+            reserved = (_reserve_sqlite(connection, dialect, project, found.user_id, now)
+                        if ready else None)
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    finally:
+        pooled.close()  # back to the pool
+    if reserved is None or reserved is _RACE:  # nothing left, a hold to resume, or a race
+        return TokenClaim(found.user_id, project, pending=project is not None and (
+            mine is not None or reserved is _RACE), mine=mine)
+    return TokenClaim(found.user_id, project, reserved)
+
+
+# _reserve_sqlite(): the volunteer reserved in another tab between the reads and the lock.
+_RACE: Any = object()
+
+
+def _reserve_sqlite(connection: Any, dialect: Any, project: ProjectInfo, user_id: int,
+                    now: datetime) -> Any:
+    """Under BEGIN IMMEDIATE: the first assignable page reserved, None, or _RACE."""
+    page = sql.first_candidate.run(connection, dialect, project_id=project.id, user_id=user_id,
+                                   max_submissions=project.max_submissions, now=now).first()
+    if page is None:
+        return None
+    until = now + timedelta(minutes=project.reservation_minutes)
+    reservation_id = sql.add_reservation.run(
+        connection, dialect, page_id=page.id, user_id=user_id, project_id=project.id,
+        created_at=now, expires_at=until).scalar()
+    if reservation_id is None:  # ON CONFLICT: a hold of this volunteer appeared meanwhile
+        return _RACE
+    return assignment.Reserved(reservation_id, page.id, page.sequence, page.prefill or {}, until)
