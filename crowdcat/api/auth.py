@@ -8,6 +8,7 @@ from typing import Any
 from flask import g, jsonify
 from flask import request as flask_request
 from flask_babel import gettext as _
+from werkzeug.local import LocalProxy
 
 from crowdcat.extensions import db
 from crowdcat.models import User
@@ -44,22 +45,29 @@ def unauthorized():  # noqa: ANN201
     return response
 
 
-def use_token_of(user_id: int) -> User:
-    """Make the token's owner the request's user (loaded by id, for messages in their language)."""
-    user = db.session.get(User, user_id)
-    _set_user(user)
-    return user
+def use_token_of(user_id: int) -> None:
+    """The token's owner is api_user() and current_user for this request only.
+
+    Loaded from the database only when something reads them (a message worded in their
+    language, a service that needs the User): most API answers need only the id.
+    """
+    g.api_user_id = user_id
+    # Flask-Login reads g._login_user: no session cookie is written for the API.
+    g._login_user = LocalProxy(_loaded_user)
 
 
-def _set_user(user: User) -> None:
-    """The token's user is api_user() and current_user for this request only."""
-    g.api_user = user
-    # Flask-Login reads g._login_user: messages in their language, no session cookie written.
-    g._login_user = user
+def _loaded_user() -> User:
+    """The request's token owner as a User (one query, the first time)."""
+    if "api_user" not in g:
+        g.api_user = db.session.get(User, g.api_user_id)
+    return g.api_user
 
 
 def token_required(view: Callable) -> Callable:
-    """Decorator: the request carries `Authorization: Bearer TOKEN` of an active user."""
+    """Decorator: the request carries `Authorization: Bearer TOKEN` of an active user.
+
+    The token's use is recorded in the request's write transaction; the view commits.
+    """
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
@@ -67,16 +75,21 @@ def token_required(view: Callable) -> Callable:
             # Every POST writes: open the write transaction before the first read, so that
             # authenticating and the service share it (one commit, no reloads).
             assignment.begin_write(db.session)
-        user = api_tokens.authenticate(db.session, bearer_token())
-        if user is None:
+        user_id = api_tokens.authenticate(db.session, bearer_token())
+        if user_id is None:
             db.session.rollback()
             return unauthorized()
-        _set_user(user)
+        use_token_of(user_id)
         return view(*args, **kwargs)
 
     return wrapped
 
 
 def api_user() -> User:
-    """The user authenticated by the request's token."""
-    return g.api_user
+    """The user authenticated by the request's token (loaded on first use)."""
+    return _loaded_user()
+
+
+def api_user_id() -> int:
+    """The id of the user authenticated by the request's token (no query)."""
+    return g.api_user_id

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from crowdcat.api import bp
 from crowdcat.api.auth import (
     api_user,
+    api_user_id,
     bearer_token,
     error,
     service_error,
@@ -112,7 +113,7 @@ def submit(page_id: int):
         return error(400, _('Send a JSON object with either "values" or "skip".'))
     try:
         submission = submissions.submit(
-            db.session, page=page_id, user=api_user().id, values=body.get("values"),
+            db.session, page=page_id, user=api_user_id(), values=body.get("values"),
             skip_reason=body.get("skip"),
         )
     except NotFound:

@@ -6,11 +6,9 @@ import re
 import secrets
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, func, inspect, or_, select, update
-from sqlalchemy.orm import Session, make_transient_to_detached
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy.orm import Session
 
 from crowdcat.models import ApiToken, User, utcnow
 from crowdcat.services import assignment, audit
@@ -49,8 +47,8 @@ def create(session: Session, user: User, name: str = "") -> tuple[ApiToken, str]
 
 
 def _token_user():  # noqa: ANN202 - a Select
-    """Every users column and the token's id and last use, by token hash."""
-    return (select(*_USERS.c, _TOKENS.c.id.label("token_id"),
+    """The token's volunteer (active), the token's id and its last use, by token hash."""
+    return (select(_USERS.c.id.label("user_id"), _TOKENS.c.id.label("token_id"),
                    _TOKENS.c.last_used_at.label("token_last_used"))
             .join(_USERS, _USERS.c.id == _TOKENS.c.user_id)
             .where(_TOKENS.c.token_hash == bindparam("token_hash"),
@@ -81,23 +79,6 @@ _token_user_query = Prepared(_token_user)
 _token_user_touching = Prepared(_token_user_touched)
 _touch = Prepared(lambda: update(_TOKENS).where(_TOKENS.c.id == bindparam("token_id")),
                   column_keys=("last_used_at",))
-# (attribute, column) of every mapped users column, to build the User from the row.
-_USER_ATTRIBUTES = [(attr.key, attr.columns[0].name) for attr in inspect(User).column_attrs]
-
-
-def _attach_user(session: Session, row: sa.Row) -> User:
-    """The User of a row as a persistent ORM object, without the ORM loading it again."""
-    held = session.identity_map.get(identity_key(User, row.id))
-    if held is not None:
-        return held
-    user = User(**{key: row._mapping[name] for key, name in _USER_ATTRIBUTES})
-    make_transient_to_detached(user)
-    session.add(user)
-    return user
-
-
-# Session.info key: a token use to record later (authenticate(defer_touch=True)).
-_PENDING_TOUCH = "crowdcat_pending_token_touch"
 
 
 def well_formed(raw: str | None) -> bool:
@@ -105,43 +86,31 @@ def well_formed(raw: str | None) -> bool:
     return bool(raw) and raw.startswith(PREFIX) and len(raw) <= 200  # type: ignore[union-attr]
 
 
-def authenticate(session: Session, raw: str, defer_touch: bool = False) -> User | None:
-    """The active user owning this unrevoked token, or None (one indexed query by hash).
+def authenticate(session: Session, raw: str) -> int | None:
+    """The id of the active user owning this unrevoked token, or None; its use is recorded.
 
-    defer_touch (SQLite): do not open the write transaction to record the token's use now;
-    touch_deferred() records it in the caller's write transaction, so that the reads before
-    it (the token, the project) are made without holding SQLite's write lock.
+    One indexed query by hash (on PostgreSQL it records the use too); the use is written at
+    most once a minute, in the session's write transaction (opened for it if need be; the
+    caller commits). No User object is built: the API loads one only to word a message.
     """
     if not well_formed(raw):
         return None
     now = utcnow()
     if session.get_bind().dialect.name == "postgresql":
-        # Row locks, no BEGIN IMMEDIATE: look up and touch in one statement.
         assignment.begin_write(session)
         row = _token_user_touching(session, token_hash=hash_token(raw), now=now,
                                    cutoff=now - USE_RESOLUTION).first()
-        return _attach_user(session, row) if row is not None else None
+        return row.user_id if row is not None else None
     row = _token_user_query(session, token_hash=hash_token(raw)).first()
     if row is None:
         return None
     last_used = row.token_last_used
     if last_used is None or now - last_used > USE_RESOLUTION:
-        if defer_touch:
-            session.info[_PENDING_TOUCH] = (row.token_id, now)
-            return _attach_user(session, row)
         # A write: make it one (SQLite cannot upgrade a reader safely under load); a no-op
         # when the caller already opened the write transaction.
         assignment.begin_write(session)
         _touch(session, token_id=row.token_id, last_used_at=now)
-    return _attach_user(session, row)
-
-
-def touch_deferred(session: Session) -> None:
-    """Open the write transaction and record a token use authenticate() deferred, if any."""
-    pending = session.info.pop(_PENDING_TOUCH, None)
-    if pending is not None:
-        assignment.begin_write(session)
-        _touch(session, token_id=pending[0], last_used_at=pending[1])
+    return row.user_id
 
 
 def revoke(session: Session, user: User, token_id: int) -> ApiToken:

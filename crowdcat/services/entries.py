@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from crowdcat.models import Entry, EntryStatus, Page, PageStatus, Project
+from crowdcat.models import Entry, EntryStatus, Page, PageStatus, Project, SkipReason, utcnow
 from crowdcat.services import agreement
 from crowdcat.services import keying_sql as sql
 from crowdcat.services.normalize import parse_date
@@ -149,44 +149,108 @@ class _Found(NamedTuple):
     version: int
 
 
-def reconcile_row(session: Session, page_row: Any, rules: ProjectRules) -> PageResult:
+class _Vote(NamedTuple):
+    """A submission as _tally() reads it."""
+
+    user_id: int
+    values: dict[str, Any] | None
+    skip_reason: SkipReason | None
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """A page's submissions and entry, read by the statement that stored the newest one."""
+
+    votes: list[_Vote]
+    entry: _Found | None
+
+    @classmethod
+    def of_json(cls, row: Any) -> Earlier:
+        """From submit_sql.store_and_read's row (the votes as JSON [user, values, skip])."""
+        votes = [_Vote(user, values, SkipReason(skip) if skip else None)
+                 for user, values, skip in row.votes or ()]
+        entry = (_Found(row.entry_id, EntryStatus(row.entry_status), row.entry_version)
+                 if row.entry_id is not None else None)
+        return cls(votes, entry)
+
+    def plus(self, user_id: int, values: dict[str, Any] | None,
+             skip_reason: SkipReason | None) -> Earlier:
+        """With the newest submission (stored after the ones read) added last."""
+        return Earlier([*self.votes, _Vote(user_id, values, skip_reason)], self.entry)
+
+
+def reconcile_row(session: Session, page_row: Any, rules: ProjectRules,
+                  earlier: Earlier | None = None) -> PageResult:
     """reconcile_page() in Core statements, for a page row (the submission hot path).
 
     Same rules and results; ORM objects the session holds for the page or its entry are
-    expired so that they show the new state.
+    expired so that they show the new state. `earlier`: the votes and entry, when the
+    caller read them already (PostgreSQL, with the insert); PostgreSQL then writes the
+    entry and the page in one statement.
     """
     from crowdcat.services.assignment import refresh
 
     page = _State(page_row.id, page_row.project_id, page_row.status, page_row.wanted,
                   page_row.prefill)
-    rows = sql.votes_and_entry(session, page_id=page.id).all()
+    if earlier is not None:
+        rows, found = earlier.votes, earlier.entry
+    else:
+        rows = sql.votes_and_entry(session, page_id=page.id).all()
+        if rows:
+            first = rows[0]
+            found = (_Found(first.entry_id, first.entry_status, first.entry_version)
+                     if first.entry_id is not None else None)
+        else:  # no submission at all: the entry is read on its own
+            found = sql.entry_of(session, page_id=page.id).first()
     votes, skips = _tally(session, rows, rules.weighted)
     result = reconcile(rules.for_page(page), votes)
     stored = _stored(result, page, skips)
-    if rows:
-        first = rows[0]
-        found = (_Found(first.entry_id, first.entry_status, first.entry_version)
-                 if first.entry_id is not None else None)
-    else:  # no submission at all: the entry is read on its own
-        found = sql.entry_of(session, page_id=page.id).first()
     entry = _State(found.id if found else 0, page.project_id,
                    found.status if found else EntryStatus.KEYING)
     if entry.status not in FINAL_STATUSES:
         _move(page, entry, result, sum(skips.values()), rules)
-    if found is None:
-        sql.add_entry(session, page_id=page.id, project_id=page.project_id,
-                      status=entry.status, reconciled=stored, submission_count=len(votes))
+    counters = {"page_key": page.id, "page_count": len(votes), "page_status": page.status,
+                "page_wanted": page.wanted}
+    if earlier is not None:
+        _write_together(session, page, entry, found, stored, counters)
     else:
-        updated = sql.set_entry(session, entry_id=found.id, old_version=found.version,
-                                status=entry.status, reconciled=stored,
-                                submission_count=len(votes))
-        if updated.rowcount != 1:  # as the ORM's version check would
-            raise StaleDataError(f"entries row {found.id} changed meanwhile")
+        _write(session, page, entry, found, stored, len(votes))
+    if found is not None:
         refresh(session, Entry, found.id)
-    sql.set_page(session, page_key=page.id, submission_count=len(votes), status=page.status,
-                 wanted=page.wanted)
     refresh(session, Page, page.id)
     return result
+
+
+def _write(session: Session, page: _State, entry: _State, found: _Found | None,
+           stored: dict[str, Any], count: int) -> None:
+    """The entry (inserted or updated, its version checked) and the page, one by one."""
+    if found is None:
+        sql.add_entry(session, page_id=page.id, project_id=page.project_id,
+                      status=entry.status, reconciled=stored, submission_count=count)
+    else:
+        updated = sql.set_entry(session, entry_id=found.id, old_version=found.version,
+                                status=entry.status, reconciled=stored, submission_count=count)
+        if updated.rowcount != 1:  # as the ORM's version check would
+            raise StaleDataError(f"entries row {found.id} changed meanwhile")
+    sql.set_page(session, page_key=page.id, submission_count=count, status=page.status,
+                 wanted=page.wanted)
+
+
+def _write_together(session: Session, page: _State, entry: _State, found: _Found | None,
+                    stored: dict[str, Any], counters: dict[str, Any]) -> None:
+    """PostgreSQL: the entry and the page in one statement."""
+    from crowdcat.services import submit_sql
+
+    now = utcnow()
+    if found is None:
+        submit_sql.insert_entry(session, project_id=page.project_id, entry_status=entry.status,
+                                reconciled=stored, now=now, **counters)
+        return
+    written = submit_sql.update_entry(session, entry_id=found.id, old_version=found.version,
+                                      entry_status=entry.status, reconciled=stored, now=now,
+                                      **counters).one()
+    if written.entries != 1:  # as the ORM's version check would
+        raise StaleDataError(f"entries row {found.id} changed meanwhile")
 
 
 def reconcile_page(session: Session, page: Page, rules: ProjectRules | None = None) -> PageResult:

@@ -121,13 +121,15 @@ def _not_full(element: _NotFull, compiler: Any, **kw: Any) -> str:
     return NOT_FULL_SQL.get(compiler.dialect.name, NOT_FULL_SQL["sqlite"])
 
 
+# LIMIT 1 written as such (a parameter makes the statement longer for nothing).
+ONE = literal_column("1")
 # Constants, not parameters: the planners match them with the partial indexes' predicates.
 OPEN_FOR_KEYING = and_(PAGES.c.status == literal_column(f"'{PageStatus.KEYING.value}'"),
                        PAGES.c.access == literal_column(f"'{Access.OPEN.value}'"))
 
 
 def candidate(project_id, max_submissions, user_id, now, skip=(),  # noqa: ANN001, ANN201
-              lock=False):  # noqa: ANN001
+              lock=False, columns=PAGE_COLUMNS):  # noqa: ANN001
     """The next assignable page row in assignment order (see assignment's docstring).
 
     The better (in assignment order) of two: the first page not known to be full
@@ -136,6 +138,7 @@ def candidate(project_id, max_submissions, user_id, now, skip=(),  # noqa: ANN00
     many volunteers hold pages at once. The live holds are still counted for the candidates:
     that count is the rule, full_until only a hint (kept by triggers, migration 0002).
     `lock`: PostgreSQL locks the two candidates, skipping rows others have locked.
+    `columns`: the page columns to return (submission_count and sequence among them).
     """
     held = (
         select(func.count()).select_from(RESERVATIONS)
@@ -148,12 +151,12 @@ def candidate(project_id, max_submissions, user_id, now, skip=(),  # noqa: ANN00
 
     def first(condition, name: str):  # noqa: ANN001, ANN202 - a condition; a CTE
         stmt = (
-            select(*PAGE_COLUMNS)
+            select(*columns)
             .where(PAGES.c.project_id == project_id, OPEN_FOR_KEYING, condition,
                    PAGES.c.submission_count < max_submissions,
                    PAGES.c.submission_count + held < PAGES.c.wanted, ~keyed)
             .order_by(PAGES.c.submission_count.desc(), PAGES.c.sequence)
-            .limit(1)
+            .limit(ONE)
         )
         if skip:
             stmt = stmt.where(PAGES.c.id.not_in(list(skip)))
@@ -165,7 +168,7 @@ def candidate(project_id, max_submissions, user_id, now, skip=(),  # noqa: ANN00
     lapsed = first(and_(PAGES.c.full_until > not_full, PAGES.c.full_until <= now), "lapsed_page")
     both = union_all(select(free), select(lapsed)).subquery("candidates")
     return (select(*both.c).order_by(both.c.submission_count.desc(), both.c.sequence)
-            .limit(1))
+            .limit(ONE))
 
 
 def _trim_lapsed():  # noqa: ANN202 - an Update

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import Session
 
 from crowdcat.models import FieldKind, ProjectStatus
@@ -23,7 +22,7 @@ from crowdcat.models import FieldKind, ProjectStatus
 # Distinct projects' derived data kept; beyond this the cache starts afresh (bounded memory).
 CACHE_SIZE = 64
 _cache: dict[tuple, ProjectInfo] = {}
-_by_digest: dict[tuple, ProjectInfo] = {}
+_by_version: dict[tuple, ProjectInfo] = {}
 
 
 @dataclass(frozen=True)
@@ -100,43 +99,34 @@ def load(session: Session, *, slug: str | None = None,
     return _info(rows, [tuple(row) for row in rows])
 
 
-def _settings() -> list[Any]:
-    """The project columns a ProjectInfo holds besides its fields."""
-    from crowdcat.services import keying_sql as sql
+def version() -> Any:  # a labelled SQL expression
+    """PostgreSQL: a fingerprint of the project row and its keyed field rows (their xmin).
 
-    p = sql.PROJECTS.c
-    return [p.id, p.slug, p.status, p.agree_needed, p.max_submissions, p.reservation_minutes,
-            p.weighted_votes]
-
-
-def fields_digest() -> Any:  # a labelled scalar subquery
-    """PostgreSQL: an MD5 of everything a ProjectInfo holds of the project's keyed fields.
-
-    Correlated to the projects row of the enclosing query; with the project's settings it
-    keys the cache of from_settings(), so any edit of a field is seen by the next request.
+    Correlated to the projects row of the enclosing query; it keys the cache of
+    of_version(). Every insert or update of a row gives it a new xmin (the writing
+    transaction's id) and a deleted field drops out, so any edit of the project or of a
+    field is seen by the next request, for the price of a short string.
     """
     from crowdcat.services import keying_sql as sql
 
     f = sql.FIELDS.c
-    row = sa.func.concat_ws("|", f.key, f.kind, f.required, sa.cast(f.labels, sa.Text),
-                            sa.cast(f.help, sa.Text), sa.cast(f.choices, sa.Text),
-                            sa.cast(f.options, sa.Text))
-    digest = sa.func.md5(sa.func.string_agg(row, aggregate_order_by(sa.literal("/"), f.position)))
-    return (sa.select(digest).where(f.project_id == sql.PROJECTS.c.id, f.keyed.is_(True))
-            .scalar_subquery().label("fields_digest"))
+    fields = (sa.select(sa.func.string_agg(
+        sa.func.concat(f.id, ":", sa.literal_column("field_specs.xmin")), ","))
+        .where(f.project_id == sql.PROJECTS.c.id, f.keyed.is_(True)).scalar_subquery())
+    return sa.func.concat(sa.literal_column("projects.xmin"), "/", fields).label("version")
 
 
-def from_settings(session: Session, row: Any) -> ProjectInfo | None:
-    """The ProjectInfo of a row holding SETTINGS and fields_digest (a query on a miss)."""
-    key = tuple(getattr(row, column.name) for column in SETTINGS) + (row.fields_digest,)
-    info = _by_digest.get(key)
+def of_version(session: Session, project_id: int, fingerprint: str) -> ProjectInfo | None:
+    """The project's ProjectInfo at this version(): from the cache, else read whole and kept."""
+    key = (project_id, fingerprint)
+    info = _by_version.get(key)
     if info is None:
-        info = load(session, project_id=row.id)
+        info = load(session, project_id=project_id)
         if info is None:
             return None
-        if len(_by_digest) >= CACHE_SIZE:
-            _by_digest.clear()
-        _by_digest[key] = info
+        if len(_by_version) >= CACHE_SIZE:
+            _by_version.clear()
+        _by_version[key] = info
     return info
 
 
@@ -197,5 +187,3 @@ def _info(rows: Sequence[Any], contents: list[tuple]) -> ProjectInfo | None:
         _cache[signature] = info
     return info
 
-
-SETTINGS = _settings()

@@ -23,7 +23,7 @@ from crowdcat.models import (
     User,
     utcnow,
 )
-from crowdcat.services import assignment, entries, project_info
+from crowdcat.services import assignment, entries, project_info, submit_sql
 from crowdcat.services import keying_sql as sql
 from crowdcat.services.errors import Conflict, NotFound, ServiceError
 from crowdcat.services.validation import InvalidValues, clean_values
@@ -88,23 +88,36 @@ def _check(session: Session, row: Any, project: Any, fields: dict[str, Any], now
 
 
 def _store_after_lock(session: Session, row: Any, project: Any, fields: dict[str, Any],
-                      now: datetime) -> int:
-    """PostgreSQL: check again after the row lock and store, in one statement; the new id.
+                      now: datetime) -> tuple[int, entries.Earlier]:
+    """PostgreSQL: check again after the row lock and store, in one statement.
 
     The EXISTS read with the locked page saw a snapshot older than the lock: the statement
     reads keyed and the others' live holds anew, and inserts only if _check() would pass.
+    It reads the page's earlier votes and its entry too (for reconciliation). Returns the
+    new submission's id and what was read.
     """
     skip = fields["skip_reason"] is not None
     allowed = row.status == PageStatus.KEYING and (skip or (
         row.access == Access.OPEN and row.submission_count < project.max_submissions))
-    stored = sql.submit_if_room(session, **fields, now=now, allowed=allowed,
-                                needs_room=not skip, submission_count=row.submission_count,
-                                wanted=row.wanted).one()
+    stored = submit_sql.store_and_read(
+        session, **fields, now=now, allowed=allowed, needs_room=not skip,
+        submission_count=row.submission_count, wanted=row.wanted).one()
     if stored.submission_id is None:
         _check(session, row, project, fields, now, keyed=stored.keyed, others=stored.others)
         # Every check passed: another tab's submission won the race (ON CONFLICT).
         raise AlreadySubmitted(_existing(session, fields["page_id"], fields["user_id"]))
-    return stored.submission_id
+    return stored.submission_id, entries.Earlier.of_json(stored)
+
+
+def _locked(session: Session, page_id: int, user_id: int) -> tuple[Any, Any]:
+    """The page row locked (with whether the volunteer keyed it) and its project, or Nones."""
+    if assignment._is_postgres(session):
+        row = submit_sql.lock_with_project(session, page_id=page_id, user_id=user_id).first()
+        return row, (project_info.of_version(session, row.project_id, row.version)
+                     if row is not None else None)
+    row = sql.page_locked_keyed(session, page_id=page_id, user_id=user_id).first()
+    return row, (project_info.load(session, project_id=row.project_id)
+                 if row is not None else None)
 
 
 def submit(session: Session, *, page: Page | int, user: User | int,
@@ -123,16 +136,17 @@ def submit(session: Session, *, page: Page | int, user: User | int,
     reason = _skip_reason(skip_reason) if skip_reason is not None else None
     assignment.begin_write(session)
     now = now or utcnow()
-    row = sql.page_locked_keyed(session, page_id=page_id, user_id=user_id).first()
-    project = project_info.load(session, project_id=row.project_id) if row is not None else None
+    row, project = _locked(session, page_id, user_id)
     if row is None or project is None or row.access != Access.OPEN or not project.active:
         raise NotFound(_l("This page is not open for keying."))
     cleaned = clean_values(project.fields_for(row.prefill), values) if reason is None else None
     fields = {"page_id": page_id, "user_id": user_id, "project_id": row.project_id,
               "typed_values": cleaned, "skip_reason": reason, "started_at": started_at,
               "submitted_at": now, "duration_seconds": _duration(started_at, now)}
+    earlier = None
     if assignment._is_postgres(session):
-        submission_id = _store_after_lock(session, row, project, fields, now)
+        submission_id, earlier = _store_after_lock(session, row, project, fields, now)
+        earlier = earlier.plus(user_id, cleaned, reason)
     else:
         # BEGIN IMMEDIATE serializes writers: what was read with the page is still true.
         _check(session, row, project, fields, now, keyed=row.keyed, others=None)
@@ -140,7 +154,7 @@ def submit(session: Session, *, page: Page | int, user: User | int,
         if submission_id is None:  # another tab's submission won the race (ON CONFLICT)
             raise AlreadySubmitted(_existing(session, page_id, user_id))
         sql.drop_reservation_of(session, page_id=page_id, user_id=user_id)
-    entries.reconcile_row(session, row, project.rules())
+    entries.reconcile_row(session, row, project.rules(), earlier)
     # The stored row as a persistent ORM object, attached without a query.
     submission = Submission(id=submission_id, page_id=page_id, user_id=user_id,
                             project_id=row.project_id, values=cleaned, skip_reason=reason,

@@ -46,8 +46,14 @@ class TokenClaim:
 
 
 def _statement() -> sa.Select:
-    """PostgreSQL: check and touch the token, read the project, lock and reserve a page."""
-    now = sa.bindparam("now", type_=sql.RESERVATIONS.c.expires_at.type)
+    """PostgreSQL: check and touch the token, read the project, lock and reserve a page.
+
+    Kept under 4 kB of SQL, the size up to which psycopg caches a statement's conversion
+    (longer ones are parsed again on every call): times are untyped parameters (psycopg
+    sends aware datetimes as timestamptz), constants are written in, the candidate returns
+    only the columns needed, the project comes back as a version (project_info).
+    """
+    now = sa.bindparam("now")
     tok = (sa.select(TOKENS.c.id.label("token_id"), USERS.c.id.label("user_id"))
            .join(USERS, USERS.c.id == TOKENS.c.user_id)
            .where(TOKENS.c.token_hash == sa.bindparam("token_hash"),
@@ -55,11 +61,12 @@ def _statement() -> sa.Select:
     touched = (sa.update(TOKENS)
                .where(TOKENS.c.id == sa.select(tok.c.token_id).scalar_subquery(),
                       sa.or_(TOKENS.c.last_used_at.is_(None),
-                             TOKENS.c.last_used_at < sa.bindparam(
-                                 "cutoff", type_=TOKENS.c.last_used_at.type)))
+                             TOKENS.c.last_used_at < sa.bindparam("cutoff")))
                .values(last_used_at=now).returning(TOKENS.c.id).cte("touched"))
-    proj = sa.select(*project_info.SETTINGS, project_info.fields_digest()).where(
-        sql.PROJECTS.c.slug == sa.bindparam("slug")).cte("proj")
+    p = sql.PROJECTS.c
+    proj = (sa.select(p.id, p.status, p.max_submissions, p.reservation_minutes,
+                      project_info.version())
+            .where(p.slug == sa.bindparam("slug")).cte("proj"))
     user_id = sa.select(tok.c.user_id).scalar_subquery()
     project_id = sa.select(proj.c.id).scalar_subquery()
     own = (sa.select(sql.RESERVATIONS.c.id, sql.RESERVATIONS.c.page_id,
@@ -67,20 +74,22 @@ def _statement() -> sa.Select:
            .where(sql.RESERVATIONS.c.user_id == user_id,
                   sql.RESERVATIONS.c.project_id == project_id).cte("own"))
     page = sql.candidate(project_id, sa.select(proj.c.max_submissions).scalar_subquery(),
-                         user_id, now, lock=True)
+                         user_id, now, lock=True,
+                         columns=(sql.PAGES.c.id, sql.PAGES.c.sequence, sql.PAGES.c.prefill,
+                                  sql.PAGES.c.submission_count))
     chosen = (page.where(sa.select(proj.c.status).scalar_subquery() == ProjectStatus.ACTIVE.value,
                          ~sa.exists(own.select()), sa.exists(tok.select())).cte("chosen"))
-    until = now + sa.func.make_interval(
-        0, 0, 0, 0, 0, sa.select(proj.c.reservation_minutes).scalar_subquery())
+    until = now + sa.select(proj.c.reservation_minutes).scalar_subquery() * sa.literal_column(
+        "interval '1 minute'")
     added = (postgresql.insert(sql.RESERVATIONS)
              .from_select(["page_id", "user_id", "project_id", "created_at", "expires_at"],
                           sa.select(chosen.c.id, user_id, project_id, now, until))
              .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
              .returning(sql.RESERVATIONS.c.id, sql.RESERVATIONS.c.page_id,
                         sql.RESERVATIONS.c.expires_at).cte("added"))
-    one = sa.select(sa.literal(1).label("one")).subquery("one")
+    one = sa.select(sql.ONE.label("one")).subquery("one")
     return (sa.select(
-        tok.c.user_id, *proj.c,
+        tok.c.user_id, proj.c.id.label("project_id"), proj.c.version,
         own.c.id.label("own_id"), own.c.page_id.label("own_page_id"),
         own.c.expires_at.label("own_expires_at"),
         chosen.c.id.label("page_id"), chosen.c.sequence, chosen.c.prefill,
@@ -107,7 +116,8 @@ def claim(session: Session, *, token: str, slug: str,
                      now=now, cutoff=now - api_tokens.USE_RESOLUTION)
     if row.user_id is None:
         return TokenClaim(None)
-    project = project_info.from_settings(session, row) if row.id is not None else None
+    project = (project_info.of_version(session, row.project_id, row.version)
+               if row.project_id is not None else None)
     mine = (OwnReservation(row.own_id, row.own_page_id, row.own_expires_at)
             if row.own_id is not None else None)
     if row.reservation_id is not None:

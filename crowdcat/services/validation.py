@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from crowdcat.models import FieldKind, FieldSpec
 from crowdcat.services.errors import ServiceError
-from crowdcat.services.normalize import normalize_text, parse_date, parse_integer
+from crowdcat.services.normalize import make_normalizer
 
 MAX_LENGTH = {FieldKind.LONG_TEXT: 5000, FieldKind.REFERENCE: 100}
 DEFAULT_MAX_LENGTH = 500
@@ -37,15 +37,23 @@ def _as_text(value: Any) -> str | None:
     return None
 
 
+def _key(spec: FieldSpec, value: str) -> tuple[str, bool]:
+    """(equality key, flagged) of a value as reconciliation reads it ("" when blank).
+
+    The same cached normalizer as the field's reconciliation rule (normalize.make_normalizer
+    with the same settings), so a value checked here is read once for both.
+    """
+    options = spec.options or {}
+    normalizer = make_normalizer(
+        FieldKind(spec.kind).value, options.get("fold_variants") is True,
+        tuple(str(word) for word in options.get("blank_values") or ()),
+        tuple(spec.choices or ()))
+    return normalizer(value)
+
+
 def is_blank(spec: FieldSpec, value: str) -> bool:
     """Empty, or one of the words the field declares blank (無, 不詳 ...)."""
-    if not value.strip():
-        return True
-    options = spec.options or {}
-    words = options.get("blank_values") or ()
-    fold = bool(options.get("fold_variants", False))
-    key = normalize_text(value, fold_variants=fold)
-    return any(key == normalize_text(str(word), fold_variants=fold) for word in words)
+    return not value.strip() or _key(spec, value)[0] == ""
 
 
 def check_value(spec: FieldSpec, value: str) -> Any:
@@ -57,9 +65,10 @@ def check_value(spec: FieldSpec, value: str) -> Any:
                   n=MAX_LENGTH.get(spec.kind, DEFAULT_MAX_LENGTH))
     if _CONTROL.search(value) or (spec.kind != FieldKind.LONG_TEXT and "\n" in value):
         return _l("This contains characters that cannot be stored.")
-    if spec.kind == FieldKind.INTEGER and parse_integer(value) is None:
+    # Integers and dates that cannot be read are flagged by the normalizer.
+    if spec.kind == FieldKind.INTEGER and _key(spec, value)[1]:
         return _l("Please type a whole number, for example 12 or 十二.")
-    if spec.kind == FieldKind.DATE and parse_date(value) is None:
+    if spec.kind == FieldKind.DATE and _key(spec, value)[1]:
         return _l("This date could not be read. Type it as written, for example "
                   "民國三十七年五月十日, 1948年5月10日 or 1948-05-10.")
     if spec.kind == FieldKind.SELECT and spec.choices:

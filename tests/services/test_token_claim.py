@@ -90,3 +90,20 @@ def test_an_edited_field_is_seen_by_the_next_request(session, factory):
     assert labels["title"]["zh_Hant"] == "新題名"
     assert {f.key: f.labels for f in before.project.keyed_fields}["title"] != labels["title"]
     assert utcnow() < after.reserved.expires_at
+
+
+def test_a_changed_project_setting_is_seen_by_the_next_request(session, factory):
+    project = factory.project(reservation_minutes=30)
+    factory.page(project)
+    factory.page(project)
+    first = token_claim.next_page(session, token=token_of(session, factory.user()),
+                                  slug=project.slug)
+    session.commit()
+    project.reservation_minutes = 45
+    session.commit()
+    second = token_claim.next_page(session, token=token_of(session, factory.user()),
+                                   slug=project.slug)
+    session.commit()
+    assert first.project.reservation_minutes == 30
+    assert second.project.reservation_minutes == 45
+    assert 44 * 60 < (second.reserved.expires_at - utcnow()).total_seconds() <= 45 * 60
