@@ -42,29 +42,10 @@ def _ping_idle_connections(engine: Engine) -> None:
             raise DisconnectionError from exc
 
 
-def _generic_plans(engine: Engine) -> None:
-    """PostgreSQL: plan each prepared statement once, whatever its parameter values.
-
-    psycopg prepares a statement on the server once a connection has run it five times:
-    the hot paths (next page, submit) and little else. PostgreSQL then still plans their
-    statements anew for each run while it reckons a plan for the values at hand cheaper:
-    for the next-page statement that is 1.5 ms of planning for 0.7 ms of work, every time.
-    The app's statements look rows up by key, so one plan fits every value.
-    """
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
-        with dbapi_connection.cursor() as cursor:
-            cursor.execute("SET plan_cache_mode = force_generic_plan")
-        dbapi_connection.commit()
-
-
 def configure_engine(engine: Engine) -> None:
-    """SQLite: WAL, foreign keys and a busy timeout. PostgreSQL: pings, generic plans."""
+    """SQLite: WAL, foreign keys and a busy timeout. Servers: ping connections that idled."""
     if engine.dialect.name != "sqlite":
         _ping_idle_connections(engine)
-        if engine.dialect.name == "postgresql":
-            _generic_plans(engine)
         return
 
     @event.listens_for(engine, "connect")

@@ -66,11 +66,3 @@ def test_autocommit_statements_commit_each_statement_on_postgresql(session):
     session.execute(sa.delete(User))
     session.rollback()
     assert session.scalar(sa.select(sa.func.count()).select_from(User)) == 1
-
-
-def test_postgresql_connections_plan_prepared_statements_once(app):
-    """The hot statements are planned once per connection, not for every run."""
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("a PostgreSQL setting")
-    with db.engine.connect() as conn:
-        assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar() == "force_generic_plan"

@@ -100,7 +100,7 @@ def _statement() -> sa.Select:
         .add_cte(touched))
 
 
-_claim = Autocommit(Prepared(_statement))
+_claim = Autocommit(Prepared(_statement), generic_plan=True)
 
 
 def claim(session: Session, *, token: str, slug: str,
