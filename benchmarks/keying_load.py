@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from keying_seed import (  # noqa: E402
     ROOT,
     SLUG,
+    autovacuum,
     create_database,
     drop_database,
     seed,
@@ -232,22 +233,14 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
 
 
 def vacuum(url: str):  # noqa: ANN201 - a callable
-    """PostgreSQL: VACUUM ANALYZE, standing in for autovacuum (off on the CI server here).
+    """PostgreSQL: autovacuum's work before each phase (it is off on the CI server here).
 
     A production server runs autovacuum, which analyzes a table once 50 + 10 % of its rows
     changed and clears dead rows; with it off (/etc/postgresql/*/main/conf.d/90-ci.conf on
-    these machines) the plans made while submissions, entries and reservations were empty
-    (sequential scans) are kept for good and every phase gets slower than the last.
+    these machines) nothing is ever analyzed or vacuumed, and every phase gets slower than
+    the last for reasons no production server has. keying_seed.autovacuum applies its rules.
     """
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-
-    def maintain() -> None:
-        with engine.connect() as conn:
-            conn.execute(sa.text("VACUUM ANALYZE"))
-
-    return maintain
+    return lambda: autovacuum(url)
 
 
 def report(results: list[list[dict]]) -> tuple[list[str], dict[str, dict[str, float]]]:

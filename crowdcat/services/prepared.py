@@ -206,16 +206,11 @@ class Autocommit:
 
     For the few hot statements that do a request's whole work alone (token_claim): no ORM
     session, no BEGIN or COMMIT; psycopg prepares the statement on the server after a few
-    runs. `generic_plan`: the server plans it once per connection, not for each run.
-    PostgreSQL plans a prepared statement anew for every run while it reckons a plan for
-    the values at hand cheaper; for the next-page statement that is 1.5 ms of planning for
-    0.7 ms of work. The setting is made and undone around the statement in the same round
-    trip (psycopg's pipeline), so no other statement is planned differently.
+    runs.
     """
 
-    def __init__(self, prepared: Prepared, generic_plan: bool = False) -> None:
+    def __init__(self, prepared: Prepared) -> None:
         self._prepared = prepared
-        self._generic = generic_plan
 
     def one(self, engine: Any, **params: Any) -> Any:
         """Run the statement with these bind values and return its one row."""
@@ -223,15 +218,7 @@ class Autocommit:
         connection = pooled.driver_connection
         try:
             connection.autocommit = True
-            if not self._generic:
-                return self._prepared.run(connection, engine.dialect, **params).one()
-            compiled = self._prepared.compiled(engine.dialect)
-            with connection.pipeline():
-                connection.execute("SET plan_cache_mode = force_generic_plan")
-                cursor = connection.execute(compiled.sql, compiled.parameters(params),
-                                            prepare=True)
-                connection.execute("RESET plan_cache_mode")
-            return Result(compiled.rows(cursor.fetchall()), cursor.rowcount).one()
+            return self._prepared.run(connection, engine.dialect, **params).one()
         finally:
             connection.autocommit = False
             pooled.close()  # back to the pool

@@ -45,15 +45,22 @@ class TokenClaim:
     error: ServiceError | None = None  # why no page was given (the project is closed...)
 
 
+def _time(name: str) -> sa.ScalarSelect:
+    """A time parameter the planner cannot look into (see _statement())."""
+    return sa.select(sa.cast(sa.bindparam(name), sa.DateTime(timezone=True))).scalar_subquery()
+
+
 def _statement() -> sa.Select:
     """PostgreSQL: check and touch the token, read the project, lock and reserve a page.
 
-    Kept under 4 kB of SQL, the size up to which psycopg caches a statement's conversion
-    (longer ones are parsed again on every call): times are untyped parameters (psycopg
-    sends aware datetimes as timestamptz), constants are written in, the candidate returns
+    The times are read through a sub-select, `(SELECT CAST($1 AS timestamptz))`: a value
+    the planner cannot look into. Given them as plain parameters, PostgreSQL plans the
+    prepared statement anew on every run (1.5 ms of planning for 0.7 ms of work) because a
+    plan for the values at hand looks a little cheaper; given as sub-selects, its one
+    generic plan is as good and is kept. Constants are written in, the candidate returns
     only the columns needed, the project comes back as a version (project_info).
     """
-    now = sa.bindparam("now")
+    now = _time("now")
     tok = (sa.select(TOKENS.c.id.label("token_id"), USERS.c.id.label("user_id"))
            .join(USERS, USERS.c.id == TOKENS.c.user_id)
            .where(TOKENS.c.token_hash == sa.bindparam("token_hash"),
@@ -61,7 +68,7 @@ def _statement() -> sa.Select:
     touched = (sa.update(TOKENS)
                .where(TOKENS.c.id == sa.select(tok.c.token_id).scalar_subquery(),
                       sa.or_(TOKENS.c.last_used_at.is_(None),
-                             TOKENS.c.last_used_at < sa.bindparam("cutoff")))
+                             TOKENS.c.last_used_at < _time("cutoff")))
                .values(last_used_at=now).returning(TOKENS.c.id).cte("touched"))
     p = sql.PROJECTS.c
     proj = (sa.select(p.id, p.status, p.max_submissions, p.reservation_minutes,
@@ -100,7 +107,7 @@ def _statement() -> sa.Select:
         .add_cte(touched))
 
 
-_claim = Autocommit(Prepared(_statement), generic_plan=True)
+_claim = Autocommit(Prepared(_statement))
 
 
 def claim(session: Session, *, token: str, slug: str,
