@@ -3,7 +3,8 @@
 A page is assignable to a volunteer when its project is active, the page is open to the
 crowd and still keying, the volunteer has not keyed or skipped it, and its submissions plus
 live (unexpired) reservations are below what it wants. Pages nearest completion come first
-(submission_count DESC), then by sequence, which is the order of ``ix_pages_assignment``.
+(submission_count DESC), then by sequence, which is the order of ``ix_pages_free``; pages
+that reservations fill leave that index, so the scan never passes them (keying_sql.candidate).
 
 Concurrency: on SQLite every write transaction starts with BEGIN IMMEDIATE, so writers queue
 (busy timeout) and each sees the others' commits. On PostgreSQL a candidate page row is locked
@@ -12,11 +13,12 @@ capacity is counted again *after* the lock is held: every reserver and every sub
 the page row first, so that fresh count is exact under READ COMMITTED (the reservation is an
 ``INSERT ... SELECT ... WHERE <room> ON CONFLICT DO NOTHING``: count and insert in one trip).
 
-The API's next page on PostgreSQL runs without a transaction (database.autocommit_statements):
-the page is locked and reserved by one statement (keying_sql.claim), whose hold count is taken
-on its own snapshot; that is safe because a reservation that fills a page updates the page row
-(pages.full_until, kept by triggers), and a row updated after the snapshot is checked again when
-FOR UPDATE locks it. Resuming a held page, and a second tab's race, go back to a transaction.
+The API's next page on PostgreSQL runs without a transaction: the token is checked and the
+page locked and reserved by one statement (token_claim; keying_sql.claim for sessions in
+database.autocommit_statements), whose hold count is taken on its own snapshot; that is safe
+because a reservation that fills a page updates the page row (pages.full_until, kept by
+triggers), and a row updated after the snapshot is checked again when FOR UPDATE locks it.
+Resuming a held page, and a second tab's race, go back to a transaction here.
 
 Speed: next page and submit are hot (issue 4). reserve() and the statements in keying_sql
 are Core SQL prepared once, on plain rows; reserve_next()/next_page() are its ORM face

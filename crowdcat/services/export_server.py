@@ -88,18 +88,27 @@ class ServerCsv:
         self.unpacked = (sa.func.jsonb_to_record(Entry.values)
                          .table_valued(*(sa.column(key, sa.Text) for key in keys))
                          .render_derived(with_types=True)) if keys else None
+        # Provenance: each field's agreement, from the reconciliation record, unpacked once
+        # per row (the record is large and stored compressed: one read, not one per column).
+        statused = list(dict.fromkeys(c.field or "" for c in plan.columns if c.kind == "status"))
+        self.statuses = (sa.func.jsonb_to_record(Entry.reconciled["fields"])
+                         .table_valued(*(sa.column(key, postgresql.JSONB) for key in statused))
+                         .render_derived(with_types=True)) if statused else None
 
     def _sources(self, value_of: Callable[[str], Text]) -> dict[int, Text]:
         """The text of each field column before neutralizing, by column position."""
         return {i: prefill_fallback(key, value_of(key)) if key in self.plan.prefilled
                 else value_of(key) for i, key in self.fields.items()}
 
-    def _from(self, stmt: sa.Select, unpacked: bool, page: bool = True) -> sa.Select:
-        """`stmt` over the approved entries (with their pages, and their values unpacked)."""
+    def _from(self, stmt: sa.Select, unpacked: bool, page: bool = True,
+              statuses: bool = False) -> sa.Select:
+        """`stmt` over the approved entries (with their pages, values and statuses unpacked)."""
         if page:
             stmt = stmt.join(Page, Page.id == Entry.page_id)
         if unpacked and self.unpacked is not None:
             stmt = stmt.join(self.unpacked, sa.true())
+        if statuses and self.statuses is not None:
+            stmt = stmt.join(self.statuses, sa.true())
         return stmt.where(*self.where)
 
     def distinct_dates(self) -> sa.Select | None:
@@ -208,8 +217,8 @@ class ServerCsv:
                 if with_facts:
                     value = self._plain_reference(value)
             elif kind == "status":
-                value = cell(_json_text(Entry.reconciled["fields", column.field or "",
-                                                          "status"]), raw=self.raw)
+                value = cell(_json_text(self.statuses.c[column.field or ""]["status"]),
+                             raw=self.raw)
             elif kind == "sequence":
                 value = sa.cast(Page.sequence, sa.Text)
             elif kind == "file":
@@ -221,7 +230,8 @@ class ServerCsv:
             else:  # approved_at: isoformat(timespec="seconds") in the session's time zone
                 value = sa.func.to_char(Entry.reviewed_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')
             out.append(value.label(f"o{i}"))
-        stmt = self._from(sa.select(*out).select_from(Entry), unpacked=not with_facts)
+        stmt = self._from(sa.select(*out).select_from(Entry), unpacked=not with_facts,
+                          statuses=True)
         if self.options.provenance:
             stmt = stmt.outerjoin(User, User.id == Entry.reviewer_id)
         stmt = stmt.order_by(Entry.reviewed_at, Entry.id)
