@@ -233,7 +233,7 @@ def run_backend(name: str, sizes: list[int], workdir: Path) -> list[dict]:
     results = []
     try:
         with app.app_context():
-            from flask_migrate import upgrade
+            from crowdcat.schema import upgrade
 
             upgrade()
             reviewers = [User(email=f"r{i}@archive.example", display_name=f"審核員{i}",

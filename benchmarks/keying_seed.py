@@ -62,9 +62,8 @@ def drop_database(url: str, data_dir: Path) -> None:
 
 def _upgrade(url: str, data_dir: Path) -> None:
     """Build the schema with the project's Alembic migrations."""
-    from flask_migrate import upgrade
-
     from crowdcat import create_app
+    from crowdcat.schema import upgrade
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATA_DIR": str(data_dir)})
     with app.app_context():

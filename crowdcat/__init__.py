@@ -43,14 +43,14 @@ def _register_commands(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
-    from crowdcat import i18n
+    from crowdcat import i18n, schema
     from crowdcat.database import configure_engine
-    from crowdcat.extensions import csrf, db, limiter, login_manager, migrate
+    from crowdcat.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    schema.init_app(app)  # the `db` commands: Flask-Migrate loads when one runs
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)

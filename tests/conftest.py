@@ -95,7 +95,7 @@ def _migrated_app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
     })
-    from flask_migrate import upgrade
+    from crowdcat.schema import upgrade
 
     with app.app_context():
         upgrade()
