@@ -165,28 +165,37 @@ class ServerCsv:
     def _plain_reference(self, general: Text) -> Text:
         """With facts: the 檔號 of a plain entry is its parts joined as they are.
 
-        A plain value never starts with a formula character, so neither does the 檔號
-        unless the format's own text in front does.
+        Joined with ||, which gives NULL when a part is empty: such an entry takes `general`
+        (its parts may fall back to the page's prefill). A plain value never starts with a
+        formula character, so neither does the 檔號 unless the format's own text in front
+        does.
         """
         names = self.plan.reference.names
         if not names or not all(name in self.fields.values() for name in names):
             return general
-        raw = {name: sa.cast(Entry.values[name].as_string(), sa.Text) for name in names}
-        joined = self._compose(raw)
+        items: list[Text] = []
+        for text, name in self._pieces():
+            if text:
+                items.append(sa.literal(text))
+            if name:
+                items.append(sa.func.nullif(sa.cast(Entry.values[name].as_string(), sa.Text), ""))
+        joined = items[0]
+        for item in items[1:]:
+            joined = joined.op("||")(item)
         text, _name = next((t, n) for t, n in self._pieces() if t or n)
         if text:
             joined = cell(joined, raw=self.raw, first=sa.literal(ord(text[0])))
-        return sa.case((sa.and_(Entry.final_plain, *(v != "" for v in raw.values())), joined),
-                       else_=general)
+        # `general` once in the SQL: the statement is built and compiled per export.
+        return sa.func.coalesce(sa.case((Entry.final_plain, joined)), general)
 
     def _plain_value(self, key: str, general: Text) -> Text:
-        """With facts: a final value of a plain entry, written as it is."""
-        value = sa.cast(Entry.values[key].as_string(), sa.Text)
-        if key in self.plan.prefilled:  # blank parts fall back: only a non-empty one is plain
-            return sa.case((sa.and_(Entry.final_plain, value != ""), value), else_=general)
+        """With facts: a final value of a plain entry, written as it is (NULL when empty)."""
+        value = sa.func.nullif(sa.cast(Entry.values[key].as_string(), sa.Text), "")
+        if key in self.plan.prefilled:  # an empty part may fall back to the page's prefill
+            return sa.func.coalesce(sa.case((Entry.final_plain, value)), general)
         if self.raw:
-            return sa.func.nullif(value, "")
-        return sa.case((Entry.final_plain, sa.func.nullif(value, "")), else_=general)
+            return value
+        return sa.case((Entry.final_plain, value), else_=general)
 
     def copy_sql(self, connection: Connection, dates: dict[str, str] | None = None) -> str:
         """The COPY statement (literal SQL: COPY takes no parameters).
