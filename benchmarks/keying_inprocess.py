@@ -2,7 +2,8 @@
 
 Seeds a throw-away database (10,000 pages), then times N calls of /healthz, next and submit,
 twice (the second round with the first round's pages done and more rows around).
-Add --profile to print a cProfile of the first round.
+Add --profile to print a cProfile of the first round. Prints wall time per call and the CPU
+this process and the local PostgreSQL server spent per call.
 
     python benchmarks/keying_inprocess.py --database sqlite --calls 300
 """
@@ -20,6 +21,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from keying_load import values_for  # noqa: E402
 from keying_seed import SLUG, create_database, drop_database, seed, token_for  # noqa: E402
+
+
+def postgres_cpu() -> float:
+    """CPU seconds used so far by this machine's PostgreSQL processes (0 where none run)."""
+    tick, total = os.sysconf("SC_CLK_TCK"), 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        name, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:]
+        if name.startswith("postgres"):
+            fields = rest.split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / tick
 
 
 def main() -> None:
@@ -52,13 +68,16 @@ def main() -> None:
 
         def bench(label, call, count):  # noqa: ANN001, ANN202
             statements[0] = 0
-            start = time.perf_counter()
+            start, cpu, server = time.perf_counter(), time.process_time(), postgres_cpu()
             for i in range(count):
                 call(i)
             elapsed = (time.perf_counter() - start) / count * 1000
+            cpu = (time.process_time() - cpu) / count * 1000
+            server = (postgres_cpu() - server) / count * 1000
             # BEGIN and COMMIT are not cursor executions: add them for round trips.
             per_call = statements[0] / count
-            print(f"{label:10} {elapsed:7.2f} ms/call  {per_call:5.2f} statements/call")
+            print(f"{label:10} {elapsed:7.2f} ms/call  {per_call:5.2f} statements/call  "
+                  f"CPU: app {cpu:5.2f} ms, PostgreSQL {server:5.2f} ms")
 
         def healthz(_i):  # noqa: ANN001, ANN202
             assert client.get("/healthz").status_code == 200
@@ -78,7 +97,7 @@ def main() -> None:
             assert response.status_code == 201, response.data
 
         bench("healthz", healthz, n)
-        profile = cProfile.Profile() if args.profile else None
+        profile = cProfile.Profile(time.process_time) if args.profile else None  # CPU, not waits
         if profile:
             profile.enable()
         bench("next", next_page, n)
