@@ -101,12 +101,32 @@ def stop_server(server: subprocess.Popen) -> None:
         os.killpg(server.pid, signal.SIGKILL)
 
 
+def cpu_seconds(server_group: int) -> dict[str, float]:
+    """CPU seconds used so far by the load generator, gunicorn and the local PostgreSQL."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"client": time.process_time(), "gunicorn": 0.0, "postgres": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:  # ended meanwhile
+            continue
+        name = text[text.index("(") + 1:text.rindex(")")]
+        fields = text[text.rindex(")") + 2:].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+        if int(fields[2]) == server_group:  # the process group gunicorn was started in
+            used["gunicorn"] += seconds
+        elif name.startswith("postgres"):
+            used["postgres"] += seconds
+    return used
+
+
 class Phase:
-    """Latencies and statuses of one phase."""
+    """Latencies, statuses and CPU use of one phase."""
 
     def __init__(self, name: str) -> None:
         self.name, self.latencies, self.statuses = name, [], {}
         self.started = self.ended = 0.0
+        self.cpu: dict[str, float] = {}  # CPU ms per request: client, gunicorn, postgres
 
     def record(self, seconds: float, status: int) -> None:
         """One request."""
@@ -119,16 +139,25 @@ class Phase:
         elapsed = max(self.ended - self.started, 1e-9)
         q = statistics.quantiles(lat, n=100) if len(lat) > 1 else [lat[0] if lat else 0] * 99
         return {"phase": self.name, "requests": len(lat), "rps": len(lat) / elapsed,
-                "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000, "statuses": self.statuses}
+                "p50_ms": q[49] * 1000, "p95_ms": q[94] * 1000, "statuses": self.statuses,
+                "cpu_ms": self.cpu}
 
 
-async def run_phase(name: str, clients: int, duration: float, job) -> Phase:  # noqa: ANN001
-    """Run `job(client_index, phase, deadline)` in `clients` tasks until it returns."""
+async def run_phase(name: str, clients: int, duration: float, job,  # noqa: ANN001
+                    cpu=None) -> Phase:  # noqa: ANN001
+    """Run `job(client_index, phase, deadline)` in `clients` tasks until it returns.
+
+    cpu(): cumulative CPU seconds by process kind, read before and after the phase.
+    """
     phase = Phase(name)
+    before = cpu() if cpu else {}
     phase.started = time.perf_counter()
     deadline = phase.started + duration
     await asyncio.gather(*(job(i, phase, deadline) for i in range(clients)))
     phase.ended = time.perf_counter()
+    if cpu:
+        after, count = cpu(), max(len(phase.latencies), 1)
+        phase.cpu = {kind: (after[kind] - before[kind]) * 1000 / count for kind in after}
     return phase
 
 
@@ -146,14 +175,14 @@ async def timed(client: httpx.AsyncClient, phase: Phase, method: str, url: str, 
 
 async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                     max_requests: int, shared_pool: bool = False,
-                    rounds: int = 1, maintain=None) -> list[list[dict]]:  # noqa: ANN001
+                    rounds: int = 1, maintain=None, cpu=None) -> list[list[dict]]:  # noqa: ANN001
     """All phases against one server, `rounds` times: a list of phase summaries per round.
 
     Each round runs healthz, next, submit and mixed, so that every ratio is taken against a
     /healthz measured a few seconds before it (a shared machine drifts over a run). The
     volunteers are shared out between the rounds: next may use 70 % of a round's share,
     mixed the rest (each call a volunteer never seen before). `maintain()` runs before each
-    phase, outside its time (see vacuum()).
+    phase, outside its time (see vacuum()); `cpu()` reads the CPU used (cpu_seconds()).
     """
     rng = random.Random(1948)
     # Volunteers are used once each, in turn, across phases: never the same one twice.
@@ -222,7 +251,8 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                 await asyncio.to_thread(maintain)
             running = bounded(limit)
             return await run_phase(name, clients, duration,
-                                   lambda i, phase, deadline: job(i, phase, deadline, running))
+                                   lambda i, phase, deadline: job(i, phase, deadline, running),
+                                   cpu)
 
         results = []
         for _ in range(rounds):
@@ -243,10 +273,19 @@ def vacuum(url: str):  # noqa: ANN201 - a callable
     return lambda: autovacuum(url)
 
 
+def _cpu_text(cpu: dict[str, float]) -> str:
+    """CPU ms per request of the client, gunicorn and PostgreSQL, and their sum."""
+    if not cpu:
+        return ""
+    return (f"{cpu['client']:.2f} / {cpu['gunicorn']:.2f} / {cpu['postgres']:.2f}"
+            f" = {sum(cpu.values()):.2f}")
+
+
 def report(results: list[list[dict]]) -> tuple[list[str], dict[str, dict[str, float]]]:
     """Lines per round and the medians over the rounds of each phase's ratio and latencies."""
     lines = [f"{'round':>5} {'phase':10} {'requests':>8} {'req/s':>8} {'p50 ms':>8} "
-             f"{'p95 ms':>8} {'vs healthz':>10}  statuses"]
+             f"{'p95 ms':>8} {'vs healthz':>10}  CPU ms/request (client/gunicorn/postgres)"
+             "  statuses"]
     ratios: dict[str, list[float]] = {}
     p95: dict[str, list[float]] = {}
     for n, phases in enumerate(results, start=1):
@@ -256,7 +295,7 @@ def report(results: list[list[dict]]) -> tuple[list[str], dict[str, dict[str, fl
             p95.setdefault(r["phase"], []).append(r["p95_ms"])
             lines.append(f"{n:5d} {r['phase']:10} {r['requests']:8d} {r['rps']:8.1f} "
                          f"{r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['rps'] / baseline:9.0%}  "
-                         f"{r['statuses']}")
+                         f"{_cpu_text(r.get('cpu_ms') or {}):>41}  {r['statuses']}")
     medians = {phase: {"ratio": statistics.median(values),
                        "p95_ms": statistics.median(p95[phase])}
                for phase, values in ratios.items()}
@@ -352,7 +391,7 @@ def main() -> None:
         maintain = vacuum(url) if args.database == "postgresql" else None
         results = asyncio.run(benchmark(base, args.clients, args.duration, args.volunteers,
                                         args.max_requests, args.shared_pool, args.rounds,
-                                        maintain))
+                                        maintain, lambda: cpu_seconds(server.pid)))
         pooling = "one shared pool" if args.shared_pool else "one connection each"
         print(f"# gunicorn {args.workers} workers x {args.threads} threads, "
               f"{args.clients} clients ({pooling}), {args.rounds} rounds, "

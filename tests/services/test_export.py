@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from crowdcat.extensions import db
 from crowdcat.models import EntryStatus, FieldKind
 from crowdcat.services.errors import ServiceError
-from crowdcat.services.export import count_entries, export_stream
+from crowdcat.services.export import count_entries, export_stream, sqlite_text
 from crowdcat.services.export_cells import unneutralize
 from crowdcat.services.export_plan import ExportOptions
 from crowdcat.services.field_templates import REPUBLIC_FILE_LEVEL
@@ -289,3 +290,20 @@ def test_bad_options_are_refused(options, field):
     with pytest.raises(ServiceError) as info:
         ExportOptions(**options)
     assert info.value.field == field
+
+
+@pytest.mark.parametrize("member", [
+    '"題名"', '""', '"😀 𠀀"', "3", "-7", "0", "4611686018427387904", "18446744073709551616",
+    "3.5", "1e2", "1e20", "0.1", "-2.5e-7", "0.3333333333333333", "true", "false", "null",
+    '[1,"a",null]', '{"a":1,"b":[true]}',
+])
+def test_values_read_in_python_are_the_text_sqlite_would_give(member):
+    # SQLite exports read the final values from their JSON in Python (one parse per row,
+    # not one per field): each must come out as CAST(json_extract(...) AS TEXT) gives it.
+    document = '{"v":' + member + "}"
+    with sqlite3.connect(":memory:") as connection:
+        expected = connection.execute(
+            "SELECT coalesce(CAST(json_extract(?, '$.\"v\"') AS TEXT), '')", (document,)
+        ).fetchone()[0]
+    assert sqlite_text(json.loads(document)["v"]) == expected
+    assert sqlite_text(json.loads("{}").get("v")) == ""
