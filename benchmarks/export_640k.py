@@ -246,6 +246,10 @@ def run_backend(name: str, sizes: list[int], workdir: Path) -> list[dict]:
             apply_template(db.session, project, "republic_file_level")
             db.session.commit()
             project_id, reviewer_ids = project.id, [r.id for r in reviewers]
+            # Reading the ids began a transaction: ended now, or its snapshot would keep
+            # VACUUM from marking the seeded rows visible to all (as no production server
+            # has a transaction open for the length of a bulk load).
+            db.session.rollback()
             engine = db.engine
             seeded = 0
             for size in sizes:
