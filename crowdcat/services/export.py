@@ -3,10 +3,11 @@
 Memory stays constant however large the catalog: rows are read in batches of plain column
 tuples (no ORM objects), and each batch is written and encoded before the next one is read.
 PostgreSQL unpacks the JSON values itself; SQLite (before 3.45) would parse each document
-once per field, so there the document is read whole and parsed once per row in Python. On PostgreSQL the rows are streamed by one
-COPY statement (export_copy.py); elsewhere they are read with keyset pagination in one
-transaction (a WAL snapshot on SQLite). Either way one snapshot is read, so an entry approved
-or reopened during a long export is neither lost nor written twice.
+once per field, so there the final values are read whole and parsed once per row in Python,
+and the statuses come out of one json_extract() of the record. On PostgreSQL the rows are
+streamed by one COPY statement (export_copy.py); elsewhere they are read with keyset
+pagination in one transaction (a WAL snapshot on SQLite). Either way one snapshot is read,
+so an entry approved or reopened during a long export is neither lost nor written twice.
 """
 from __future__ import annotations
 
@@ -129,14 +130,18 @@ def _statement(
     """The query of one batch (without the keyset condition and limit).
 
     Its columns are the export's columns in order (with `unpack`, those of LEFT_TO_PYTHON
-    left out), then the page's prefill (as JSON text), with `unpack` the final values and
-    the reconciliation record (as JSON text), then the keyset (reviewed_at, id) unless it is
-    read whole by COPY.
+    left out), then the page's prefill (as JSON text), with `unpack` the final values (as
+    JSON text) and, for provenance, a JSON array of the statuses, then the keyset
+    (reviewed_at, id) unless it is read whole by COPY.
     """
     keyset = () if copy else (sa.type_coerce(Entry.reviewed_at, sa.String), Entry.id)
-    documents = [sa.type_coerce(Entry.values, sa.Text)]
-    if any(c.kind == "status" for c in plan.columns):
-        documents.append(sa.type_coerce(Entry.reconciled, sa.Text))
+    documents: list[sa.ColumnElement[Any]] = [sa.type_coerce(Entry.values, sa.Text)]
+    statuses = [c.field or "" for c in plan.columns if c.kind == "status"]
+    if statuses:  # one parse of the (large) record in SQLite, an array of the statuses out
+        paths = [f'$.fields."{key}".status' for key in statuses]
+        picked = (sa.func.json_extract(Entry.reconciled, *paths) if len(paths) > 1
+                  else sa.func.json_array(sa.func.json_extract(Entry.reconciled, *paths)))
+        documents.append(sa.type_coerce(picked, sa.Text))
     stmt = sa.select(
         *[_column(plan, c, copy) for c in plan.columns
           if not (unpack and c.kind in LEFT_TO_PYTHON)],
@@ -260,11 +265,10 @@ class _Rows:
         return itemgetter(*order, *range(len(self.read), length))
 
     def _statuses(self, cells_: list[Any]) -> None:
-        """The per-field agreement, read from the reconciliation record in Python."""
-        fields = (loads(cells_[self.width + 2] or "null") or {}).get("fields") or {}
-        for i, key in self.statuses:
-            field = fields.get(key)
-            cells_[i] = sqlite_text(field.get("status") if isinstance(field, dict) else None)
+        """The per-field agreement: a JSON array of the statuses (_statement())."""
+        statuses = loads(cells_[self.width + 2] or "null") or [None] * len(self.statuses)
+        for (i, _key), status in zip(self.statuses, statuses, strict=True):
+            cells_[i] = sqlite_text(status)
 
     def complete(self, row: Row) -> list[Any]:
         """The export's cells of one row, before any spreadsheet neutralizing."""
