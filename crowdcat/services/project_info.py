@@ -75,6 +75,18 @@ class ProjectInfo:
         described = self._derived["json"]
         return [described[spec.key] for spec in self.fields_for(prefill)]
 
+    def fields_json_text(self, prefill: dict[str, Any] | None) -> str:
+        """fields_json() as JSON text, serialized once per set of prefilled keys."""
+        texts = self._derived.setdefault("json_text", {})
+        fixed = frozenset(_prefilled_keys(prefill))
+        text = texts.get(fixed)
+        if text is None:
+            if len(texts) >= CACHE_SIZE:  # pages prefilled in many ways: bounded
+                texts.clear()
+            text = texts[fixed] = json.dumps(self.fields_json(prefill), ensure_ascii=False,
+                                             separators=(",", ":"))
+        return text
+
     def rules(self):  # noqa: ANN201 - entries.ProjectRules (import cycle)
         """The compiled reconciliation rules (computed once per content version)."""
         if "rules" not in self._derived:
