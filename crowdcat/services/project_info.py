@@ -122,10 +122,11 @@ def version() -> Any:  # a labelled SQL expression
     from crowdcat.services import keying_sql as sql
 
     f = sql.FIELDS.c
+    colon, comma, slash = (sa.literal_column(f"'{c}'") for c in ":,/")  # written in, not sent
     fields = (sa.select(sa.func.string_agg(
-        sa.func.concat(f.id, ":", sa.literal_column("field_specs.xmin")), ","))
+        sa.func.concat(f.id, colon, sa.literal_column("field_specs.xmin")), comma))
         .where(f.project_id == sql.PROJECTS.c.id, f.keyed.is_(True)).scalar_subquery())
-    return sa.func.concat(sa.literal_column("projects.xmin"), "/", fields).label("version")
+    return sa.func.concat(sa.literal_column("projects.xmin"), slash, fields).label("version")
 
 
 def of_version(session: Session, project_id: int, fingerprint: str) -> ProjectInfo | None:

@@ -84,7 +84,8 @@ def _statement() -> sa.Select:
                          user_id, now, lock=True,
                          columns=(sql.PAGES.c.id, sql.PAGES.c.sequence, sql.PAGES.c.prefill,
                                   sql.PAGES.c.submission_count))
-    chosen = (page.where(sa.select(proj.c.status).scalar_subquery() == ProjectStatus.ACTIVE.value,
+    active = sa.literal_column(f"'{ProjectStatus.ACTIVE.value}'")
+    chosen = (page.where(sa.select(proj.c.status).scalar_subquery() == active,
                          ~sa.exists(own.select()), sa.exists(tok.select())).cte("chosen"))
     until = now + sa.select(proj.c.reservation_minutes).scalar_subquery() * sa.literal_column(
         "interval '1 minute'")
