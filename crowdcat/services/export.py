@@ -248,8 +248,9 @@ class _Rows:
             got = self.take_values(values)
             "".join(got)  # TypeError unless every one is text
         except (KeyError, TypeError):
+            get = values.get if isinstance(values, dict) else (lambda _key: None)
             got = tuple(v if v.__class__ is str else sqlite_text(v)
-                        for v in map(values.get, self.value_keys))
+                        for v in map(get, self.value_keys))
         if self.arrange is None:
             self.arrange = self._arrangement(len(row))
         return list(self.arrange((*row, *got, None)))

@@ -110,6 +110,24 @@ def test_a_missing_reference_part_leaves_the_reference_empty(make):
     assert dict(zip(rows[0], rows[1], strict=True))["reference_code"] == ""
 
 
+def test_absent_and_non_text_final_values_come_out_as_text(make):
+    # Final values are text; an entry written otherwise (an import, an older version) still
+    # exports: an absent field as an empty cell, a number as its digits.
+    project = republic(make)
+    values = full_values(pages="3")
+    values["pages"] = 3
+    del values["recipient"]
+    make.entry(project, values)
+    for options in ({}, {"format": "jsonl"}):
+        data = run(project, labels="keys", **options)
+        if options:
+            fields = json.loads(data)["fields"]
+            assert (fields["recipient"], fields["pages"]) == ("", 3)
+            continue
+        row = dict(zip(*table(data)[:2], strict=True))
+        assert (row["recipient"], row["pages"], row["title"]) == ("", "3", "關於徵收田賦的訓令")
+
+
 def test_project_without_a_composed_field_gets_an_added_reference_column(make):
     fields = [f for f in TEMPLATE if f["key"] not in ("reference_code",)]
     project = make.project(fields=fields, reference_format="{fonds_no}.{volume_no}")
