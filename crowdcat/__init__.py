@@ -100,6 +100,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(import_module(package).bp, url_prefix=prefix or None)
     init_errors(app)
 
+    from crowdcat.api import session
+
+    session.init_app(app)  # the token API keeps no cookie session
+
     from crowdcat.services.markdown_text import render_markdown
 
     app.add_template_filter(render_markdown, "markdown")
