@@ -76,8 +76,8 @@ def main() -> None:
             server = (postgres_cpu() - server) / count * 1000
             # BEGIN and COMMIT are not cursor executions: add them for round trips.
             per_call = statements[0] / count
-            print(f"{label:10} {elapsed:7.2f} ms/call  {per_call:5.2f} statements/call  "
-                  f"CPU: app {cpu:5.2f} ms, PostgreSQL {server:5.2f} ms")
+            print(f"{label:10} {elapsed:7.2f} ms/call  {per_call:5.2f} statements/call "
+                  f"through SQLAlchemy  CPU: app {cpu:5.2f} ms, PostgreSQL {server:5.2f} ms")
 
         def healthz(_i):  # noqa: ANN001, ANN202
             assert client.get("/healthz").status_code == 200
