@@ -102,7 +102,11 @@ def stop_server(server: subprocess.Popen) -> None:
 
 
 def cpu_seconds(server_group: int) -> dict[str, float]:
-    """CPU seconds used so far by the load generator, gunicorn and the local PostgreSQL."""
+    """CPU seconds used so far by the load generator, gunicorn and the local PostgreSQL.
+
+    Read from /proc, so only live processes count: a PostgreSQL backend that exits during a
+    phase (a pool closing connections) takes its CPU with it, and that column reads low.
+    """
     tick = os.sysconf("SC_CLK_TCK")
     used = {"client": time.process_time(), "gunicorn": 0.0, "postgres": 0.0}
     for stat in Path("/proc").glob("[0-9]*/stat"):
