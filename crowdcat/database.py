@@ -43,9 +43,18 @@ def _ping_idle_connections(engine: Engine) -> None:
 
 
 def configure_engine(engine: Engine) -> None:
-    """SQLite: WAL, foreign keys and a busy timeout. Servers: ping connections that idled."""
+    """SQLite: WAL, foreign keys and a busy timeout. Servers: ping connections that idled.
+
+    PostgreSQL's json values go through orjson (jsonio). SQLite keeps the standard
+    library's: its JSON columns are text, written as SQLAlchemy writes them.
+    """
     if engine.dialect.name != "sqlite":
         _ping_idle_connections(engine)
+        if engine.dialect.driver == "psycopg":
+            from crowdcat.jsonio import use_on_psycopg
+
+            event.listen(engine, "connect", lambda dbapi_connection, _record:
+                         use_on_psycopg(dbapi_connection))
         return
 
     @event.listens_for(engine, "connect")

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from crowdcat.models import Page, Submission, User
+from crowdcat.models import Page, User
 from crowdcat.services import assignment, submissions
 
 GOOD = {"title": "關於徵集民國檔案的訓令", "date": "民國三十七年五月十日", "pages": "3"}
@@ -19,7 +19,7 @@ def reserve(session: Session, project, user: User, now: datetime | None = None) 
 
 
 def key(session: Session, page: Page, user: User, values: dict | None = None,
-        now: datetime | None = None) -> Submission:
+        now: datetime | None = None) -> submissions.Stored:
     """Submit values for a page (default: GOOD) and commit."""
     submission = submissions.submit(session, page=page, user=user,
                                     values=GOOD if values is None else values, now=now)

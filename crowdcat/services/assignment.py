@@ -106,6 +106,8 @@ class Reserved:
 
 def refresh(session: Session, model: type, object_id: int) -> None:
     """Expire an ORM object the session holds after a Core UPDATE changed its row."""
+    if not session.identity_map:  # the API's sessions hold none: no key to build
+        return
     obj = session.identity_map.get(identity_key(model, object_id))
     if obj is not None:
         session.expire(obj)

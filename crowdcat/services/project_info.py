@@ -9,9 +9,10 @@ invalidation to forget.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any, NamedTuple
 
 import sqlalchemy as sa
@@ -36,6 +37,13 @@ class KeyedField:
     required: bool
     choices: list[str]
     options: dict[str, Any]
+
+    @cached_property
+    def key_normalizer(self) -> Callable[[str], tuple[str, bool]]:
+        """`value -> (equality key, flagged)` (validation.key_normalizer), built once."""
+        from crowdcat.services.validation import normalizer_of
+
+        return normalizer_of(self)
 
     def as_json(self) -> dict[str, Any]:
         """The field as the API describes it."""

@@ -7,12 +7,13 @@ nothing new: it raises AlreadySubmitted carrying the first submission, and the u
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm import Session
 
 from crowdcat.models import (
     Access,
@@ -30,6 +31,26 @@ from crowdcat.services.validation import InvalidValues, clean_values
 
 # Longer than this between opening and submitting is a break, not keying time.
 MAX_DURATION_SECONDS = 2 * 3600
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A submission as stored by submit(): its row's values, no ORM object (no session work)."""
+
+    id: int
+    page_id: int
+    user_id: int
+    project_id: int
+    values: dict[str, str] | None
+    skip_reason: SkipReason | None
+    started_at: datetime | None
+    submitted_at: datetime
+    duration_seconds: int | None
+
+    @property
+    def skipped(self) -> bool:
+        """True when the volunteer skipped the page instead of keying it."""
+        return self.skip_reason is not None
 
 
 class AlreadySubmitted(Conflict):
@@ -122,12 +143,12 @@ def _locked(session: Session, page_id: int, user_id: int) -> tuple[Any, Any]:
 
 def submit(session: Session, *, page: Page | int, user: User | int,
            values: dict | None = None, skip_reason: str | SkipReason | None = None,
-           started_at: datetime | None = None, now: datetime | None = None) -> Submission:
+           started_at: datetime | None = None, now: datetime | None = None) -> Stored:
     """Save a volunteer's values (or skip) for a page and reconcile it; the caller commits.
 
     `page` and `user` may be ORM objects or ids. Reads and writes are Core statements
-    (no ORM objects loaded); ORM objects the session holds for the page and its entry are
-    expired so that callers see the new state.
+    (no ORM objects loaded or added); ORM objects the session holds for the page and its
+    entry are expired so that callers see the new state.
     """
     page_id = page if isinstance(page, int) else page.id
     user_id = user if isinstance(user, int) else user.id
@@ -155,17 +176,11 @@ def submit(session: Session, *, page: Page | int, user: User | int,
             raise AlreadySubmitted(_existing(session, page_id, user_id))
         sql.drop_reservation_of(session, page_id=page_id, user_id=user_id)
     entries.reconcile_row(session, row, project.rules(), earlier)
-    # The stored row as a persistent ORM object, attached without a query.
-    submission = Submission(id=submission_id, page_id=page_id, user_id=user_id,
-                            project_id=row.project_id, values=cleaned, skip_reason=reason,
-                            started_at=started_at, submitted_at=now,
-                            duration_seconds=fields["duration_seconds"])
-    make_transient_to_detached(submission)
-    session.add(submission)
-    return submission
+    return Stored(submission_id, page_id, user_id, row.project_id, cleaned, reason,
+                  started_at, now, fields["duration_seconds"])
 
 
-def to_dict(submission: Submission) -> dict[str, Any]:
+def to_dict(submission: Submission | Stored) -> dict[str, Any]:
     """The volunteer's own submission as JSON (nothing of anyone else's)."""
     return {
         "id": submission.id,

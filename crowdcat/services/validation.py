@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -32,50 +31,59 @@ def _as_text(value: Any) -> str | None:
         return ""
     if isinstance(value, bool):
         return None
+    if isinstance(value, float) and "e" in str(value):
+        # 1e+29, inf: not what anyone typed (an integer beyond 64 bits arrives as a float,
+        # rounded): the client is asked for text rather than a rounded number being stored.
+        return None
     if isinstance(value, int | float | str):
         return str(value)
     return None
 
 
-def _key(spec: FieldSpec, value: str) -> tuple[str, bool]:
-    """(equality key, flagged) of a value as reconciliation reads it ("" when blank).
+def key_normalizer(spec: FieldSpec) -> Callable[[str], tuple[str, bool]]:
+    """The field's `value -> (equality key, flagged)` as reconciliation reads it.
 
-    The same cached normalizer as the field's reconciliation rule (normalize.make_normalizer
-    with the same settings), so a value checked here is read once for both.
+    A field of project_info carries its own, built once per project version.
     """
+    own = getattr(spec, "key_normalizer", None)
+    return own if own is not None else normalizer_of(spec)
+
+
+def normalizer_of(spec: Any) -> Callable[[str], tuple[str, bool]]:
+    """The same cached normalizer as the field's reconciliation rule (make_normalizer with
+    the same settings), so a value checked here is read once for both."""
     options = spec.options or {}
-    normalizer = make_normalizer(
+    return make_normalizer(
         FieldKind(spec.kind).value, options.get("fold_variants") is True,
         tuple(str(word) for word in options.get("blank_values") or ()),
         tuple(spec.choices or ()))
-    return normalizer(value)
 
 
-def is_blank(spec: FieldSpec, value: str) -> bool:
-    """Empty, or one of the words the field declares blank (無, 不詳 ...)."""
-    return not value.strip() or _key(spec, value)[0] == ""
+# What a value the normalizer flags is told, by field kind.
+_UNREADABLE = {
+    FieldKind.INTEGER: _l("Please type a whole number, for example 12 or 十二."),
+    FieldKind.DATE: _l("This date could not be read. Type it as written, for example "
+                       "民國三十七年五月十日, 1948年5月10日 or 1948-05-10."),
+    FieldKind.SELECT: _l("Please choose one of the listed values."),
+}
 
 
 def check_value(spec: FieldSpec, value: str) -> Any:
-    """The error message for one typed value, or None when it is acceptable."""
-    if is_blank(spec, value):
+    """The error message for one typed value, or None when it is acceptable.
+
+    Blank is empty or one of the words the field declares blank (無, 不詳 ...). Integers
+    and dates that cannot be read, and choices not in the list, are flagged by the
+    normalizer.
+    """
+    key, flagged = key_normalizer(spec)(value) if value.strip() else ("", False)
+    if key == "":
         return _l("This field is required.") if spec.required else None
     if len(value) > MAX_LENGTH.get(spec.kind, DEFAULT_MAX_LENGTH):
         return _l("This is too long (at most %(n)d characters).",
                   n=MAX_LENGTH.get(spec.kind, DEFAULT_MAX_LENGTH))
     if _CONTROL.search(value) or (spec.kind != FieldKind.LONG_TEXT and "\n" in value):
         return _l("This contains characters that cannot be stored.")
-    # Integers and dates that cannot be read are flagged by the normalizer.
-    if spec.kind == FieldKind.INTEGER and _key(spec, value)[1]:
-        return _l("Please type a whole number, for example 12 or 十二.")
-    if spec.kind == FieldKind.DATE and _key(spec, value)[1]:
-        return _l("This date could not be read. Type it as written, for example "
-                  "民國三十七年五月十日, 1948年5月10日 or 1948-05-10.")
-    if spec.kind == FieldKind.SELECT and spec.choices:
-        allowed = {unicodedata.normalize("NFKC", c).strip() for c in spec.choices}
-        if unicodedata.normalize("NFKC", value).strip() not in allowed:
-            return _l("Please choose one of the listed values.")
-    return None
+    return _UNREADABLE.get(spec.kind) if flagged else None
 
 
 def clean_values(specs: list[FieldSpec], raw: Mapping[str, Any]) -> dict[str, str]:

@@ -1,6 +1,8 @@
 """The JSON API: bearer tokens, next page, submissions, errors, OpenAPI."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -83,6 +85,28 @@ def test_malformed_bodies_are_400(client, factory, volunteer, body):
                            data="not json" if body is None else None,
                            json=body if body is not None else None)
     assert response.status_code == 400
+
+
+def test_bodies_that_cannot_be_stored_as_sent_change_nothing(client, factory, volunteer,
+                                                            session):
+    project = factory.project()
+    page = factory.page(project)
+    client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
+    url, headers = f"/api/v1/pages/{page.id}/submissions", volunteer[1] | {
+        "Content-Type": "application/json"}
+    # A lone surrogate escape is not text any database can store: bad JSON, 400.
+    broken = client.post(url, headers=headers,
+                         data='{"values": {"title": "\\ud800"}}')
+    assert broken.status_code == 400
+    # An integer beyond 64 bits would arrive rounded: the client is asked for text.
+    typed = json.dumps(GOOD | {"pages": 0}).replace('"pages": 0', '"pages": 1' + "0" * 22)
+    huge = client.post(url, headers=headers, data=f'{{"values": {typed}}}')
+    assert huge.status_code == 422 and set(huge.json["errors"]) == {"pages"}
+    assert session.scalar(select(func.count()).select_from(Submission)) == 0
+    stored = client.post(url, headers=volunteer[1], json={"values": GOOD | {"pages": 12}})
+    assert stored.status_code == 201 and stored.json["values"]["pages"] == "12"
+    # Chinese is sent as UTF-8, not as \\u escapes.
+    assert GOOD["title"].encode() in stored.data
 
 
 def test_skip_and_no_longer_needed(client, factory, volunteer, session):

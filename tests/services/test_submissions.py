@@ -34,15 +34,17 @@ def _count(session, model=Submission) -> int:  # noqa: ANN001
     return session.scalar(select(func.count()).select_from(model))
 
 
-@pytest.mark.parametrize(("field", "typed"), [
-    ("date", "五月的某一天"),
-    ("date", "民國三十七年十三月"),
-    ("pages", "幾頁"),
-    ("doc_type", "電報"),
-    ("title", "   "),
-    ("title", "bad\x00text"),
+@pytest.mark.parametrize(("field", "typed", "message"), [
+    ("date", "五月的某一天", "This date could not be read."),
+    ("date", "民國三十七年十三月", "This date could not be read."),
+    ("pages", "幾頁", "Please type a whole number"),
+    ("doc_type", "電報", "Please choose one of the listed values."),
+    ("title", "   ", "This field is required."),
+    ("title", "bad\x00text", "This contains characters that cannot be stored."),
+    ("title", "長" * 501, "This is too long (at most 500 characters)."),
 ])
-def test_bad_values_get_a_message_and_nothing_is_saved(session, factory, field, typed):
+def test_bad_values_get_a_message_and_nothing_is_saved(session, factory, field, typed,
+                                                       message):
     project = factory.project(fields=SELECT_FIELDS)
     factory.page(project)
     user = factory.user()
@@ -51,6 +53,7 @@ def test_bad_values_get_a_message_and_nothing_is_saved(session, factory, field, 
         submissions.submit(session, page=page, user=user, values=GOOD | {field: typed})
     session.rollback()
     assert list(caught.value.errors) == [field]
+    assert str(caught.value.errors[field]).startswith(message)
     assert _count(session) == 0
     assert _count(session, Reservation) == 1  # still held: the volunteer fixes and resubmits
 
