@@ -97,8 +97,9 @@ def main() -> None:
             databases.append(create_database(args.database))
             seed(*databases[-1], 2000, WARM_UP + args.calls + 10)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            totals = dict(zip(PHASES, pool.map(
-                lambda pair: measure(pair[0], pair[1], args.calls), zip(databases, PHASES))))
+            counts = pool.map(lambda pair: measure(pair[0], pair[1], args.calls),
+                              zip(databases, PHASES, strict=True))
+            totals = dict(zip(PHASES, counts, strict=True))
     finally:
         for database in databases:
             drop_database(*database)
