@@ -9,6 +9,12 @@ keying_sql.claim() documents. What the statement cannot decide alone (the volunt
 page already and may resume it; another tab of theirs won the race) is left to
 assignment.reserve(), in a transaction, as before. SQLite has no such statement: there the
 token and the project are read first and the claim is made under BEGIN IMMEDIATE.
+
+The statement commits asynchronously (synchronous_commit off for its own transaction only):
+a hold and the token's last use are not worth waiting for a disk flush. A crash can lose the
+last fraction of a second of them, never a submission: the volunteer asks again and a page
+held by nobody is handed out again, as when a hold expires. Every later synchronous commit
+(a submission) flushes the WAL before it, so nothing is lost out of order.
 """
 from __future__ import annotations
 
@@ -95,7 +101,10 @@ def _statement() -> sa.Select:
              .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
              .returning(sql.RESERVATIONS.c.id, sql.RESERVATIONS.c.page_id,
                         sql.RESERVATIONS.c.expires_at).cte("added"))
-    one = sa.select(sql.ONE.label("one")).subquery("one")
+    # The row every part is joined to; set_config(..., true) lasts until this statement's
+    # own commit (see the module docstring).
+    one = sa.select(sa.func.set_config("synchronous_commit", "off", sa.true())
+                    .label("one")).subquery("one")
     return (sa.select(
         tok.c.user_id, proj.c.id.label("project_id"), proj.c.version,
         own.c.id.label("own_id"), own.c.page_id.label("own_page_id"),

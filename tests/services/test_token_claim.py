@@ -1,7 +1,8 @@
 """Next page by token: token, project and claim together, the rest left to assignment.reserve()."""
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
 
 from crowdcat.models import ApiToken, FieldSpec, ProjectStatus, Reservation, utcnow
 from crowdcat.services import api_tokens, project_info, token_claim
@@ -27,6 +28,33 @@ def test_a_token_reserves_its_volunteers_page_and_records_its_use(session, facto
     held = session.scalar(select(Reservation).where(Reservation.user_id == user.id))
     assert held.page_id == page.id and held.expires_at == found.reserved.expires_at
     assert session.scalar(select(ApiToken.last_used_at)) is not None
+
+
+def test_a_claims_quick_commit_stays_in_its_own_transaction(session, factory):
+    """The claim commits without waiting for a disk flush; what the same pooled connection
+    commits next (a volunteer's submission) waits for it as always."""
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite has no asynchronous commit")
+    project = factory.project()
+    for _page in range(2):
+        factory.page(project)
+    users = [factory.user() for _ in range(3)]
+    engine = session.get_bind()
+    for user in users:
+        assert token_claim.next_page(session, token=token_of(session, user),
+                                     slug=project.slug).reserved is not None
+        session.commit()
+    # Every connection of the pool (the claims took them in turn) is back to the server's
+    # setting, for the transactions that come after.
+    held = [engine.raw_connection() for _ in range(engine.pool.checkedin())]
+    try:
+        settings = {c.driver_connection.execute("SHOW synchronous_commit").fetchone()[0]
+                    for c in held}
+    finally:
+        for connection in held:
+            connection.close()
+    assert settings == {"on"}
+    assert session.execute(text("SHOW synchronous_commit")).scalar() == "on"
 
 
 def test_what_the_statement_cannot_decide_goes_the_long_way(session, factory):
