@@ -44,7 +44,7 @@ from crowdcat import create_app  # noqa: E402
 from crowdcat.extensions import db  # noqa: E402
 from crowdcat.models import Project, ProjectStatus, Role, User  # noqa: E402
 from crowdcat.services import entry_facts  # noqa: E402
-from crowdcat.services.field_templates import apply_template  # noqa: E402
+from crowdcat.services.projects.templates import apply_template  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 SLUG = "bench-republic"

@@ -99,7 +99,7 @@ SETUP = """
 from crowdcat import create_app
 from crowdcat.extensions import db
 from crowdcat.models import ProjectStatus, User
-from crowdcat.services.projects import create_project
+from crowdcat.services.projects.setup import create_project
 from sqlalchemy import select
 app = create_app()
 with app.app_context():

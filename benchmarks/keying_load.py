@@ -320,9 +320,10 @@ def explain(url: str) -> list[str]:
     import sqlalchemy as sa
     from sqlalchemy.orm import Session
 
+    from crowdcat.data import keying as sql
     from crowdcat.models import Project, User, utcnow
-    from crowdcat.services import api_tokens, assignment
-    from crowdcat.services import keying_sql as sql
+    from crowdcat.services.accounts import tokens as api_tokens
+    from crowdcat.services.keying import assignment
 
     engine = sa.create_engine(url)
     postgres = engine.dialect.name == "postgresql"

@@ -84,7 +84,7 @@ def _series(dialect: str, count: int) -> str:
 def seed(url: str, data_dir: Path, pages: int, volunteers: int) -> dict[str, float]:
     """Fill the database; return timings in seconds."""
     from crowdcat.models import FieldSpec, Project, ProjectStatus
-    from crowdcat.services.field_templates import TEMPLATES
+    from crowdcat.services.projects.templates import TEMPLATES
 
     timings = {}
     start = time.perf_counter()

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crowdcat.services.reconcile import FieldRule, Rules, Vote, reconcile  # noqa: E402
+from crowdcat.services.reconciliation.voting import FieldRule, Rules, Vote, reconcile  # noqa: E402
 
 
 def words(text: str) -> tuple[str, ...]:

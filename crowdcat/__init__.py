@@ -36,7 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register_commands(app: Flask) -> None:
     """Attach our CLI commands to app.cli (the `crowdcat` and `flask` commands both see them)."""
-    from crowdcat.cli import app_commands
+    from crowdcat.cli.commands import app_commands
 
     for command in app_commands():
         app.cli.add_command(command)
@@ -45,7 +45,7 @@ def _register_commands(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     from crowdcat import i18n, schema
-    from crowdcat.database import configure_engine
+    from crowdcat.data.connection import configure_engine
     from crowdcat.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
@@ -105,6 +105,6 @@ def _register_blueprints(app: Flask) -> None:
 
     session.init_app(app)  # the token API keeps no cookie session
 
-    from crowdcat.services.markdown_text import render_markdown
+    from crowdcat.services.projects.instructions import render_markdown
 
     app.add_template_filter(render_markdown, "markdown")

@@ -15,7 +15,7 @@ from fontTools.ttLib import TTCollection, TTFont
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crowdcat.services.demo_content import all_characters  # noqa: E402
+from crowdcat.demo.content import all_characters  # noqa: E402
 
 OUT = ROOT / "crowdcat" / "fonts"
 NOTO_TTC = Path("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc")

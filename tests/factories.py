@@ -17,7 +17,7 @@ from crowdcat.models import (
     Role,
     User,
 )
-from crowdcat.services.accounts import hash_password
+from crowdcat.services.accounts.users import hash_password
 
 _counter = itertools.count(1)
 _HASH_CACHE: dict[str, str] = {}

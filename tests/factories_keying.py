@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from crowdcat.models import Page, User
-from crowdcat.services import assignment, submissions
+from crowdcat.services.keying import assignment
+from crowdcat.services.keying import submission as submissions
 
 GOOD = {"title": "關於徵集民國檔案的訓令", "date": "民國三十七年五月十日", "pages": "3"}
 

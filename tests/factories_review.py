@@ -6,8 +6,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crowdcat.models import Entry, EntryStatus, Page, PageStatus, Project, Submission, User
-from crowdcat.services.reconcile import Rules, Vote, reconcile
-from crowdcat.services.review_values import field_rule
+from crowdcat.services.reconciliation.voting import Rules, Vote, reconcile
+from crowdcat.services.review.values import field_rule
 from tests.factories import Factory
 
 

@@ -9,8 +9,8 @@ from flask import current_app
 from PIL import Image, ImageDraw
 
 from crowdcat.models import Access, Page, Project
-from crowdcat.services.ingest import Importer, Source
-from crowdcat.services.storage import storage_for
+from crowdcat.services.scans.ingest import Importer, Source
+from crowdcat.services.scans.storage import storage_for
 
 
 def scan(size: tuple[int, int] = (600, 850), fmt: str = "JPEG", mode: str = "RGB",

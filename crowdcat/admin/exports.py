@@ -17,8 +17,8 @@ from crowdcat.extensions import db
 from crowdcat.models import Project, Role
 from crowdcat.services import audit
 from crowdcat.services.errors import ServiceError
-from crowdcat.services.export import count_entries, export_stream
-from crowdcat.services.export_plan import ExportOptions
+from crowdcat.services.export.plan import ExportOptions
+from crowdcat.services.export.writer import count_entries, export_stream
 
 MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 # Characters that file systems or the header syntax do not take in a file name.

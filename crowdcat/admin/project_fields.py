@@ -11,9 +11,9 @@ from crowdcat.admin.projects import project_or_404, show_error
 from crowdcat.auth.login import role_required
 from crowdcat.extensions import db
 from crowdcat.models import Role
-from crowdcat.services import project_fields
 from crowdcat.services.errors import NotFound, ServiceError
-from crowdcat.services.projects import keying_started
+from crowdcat.services.projects import fields as project_fields
+from crowdcat.services.projects.setup import keying_started
 
 
 def _render(project, form, spec=None, status=200):  # noqa: ANN001, ANN202

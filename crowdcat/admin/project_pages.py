@@ -12,11 +12,11 @@ from crowdcat.admin.projects import project_or_404
 from crowdcat.auth.login import role_required
 from crowdcat.extensions import db
 from crowdcat.models import Access, Page, Role
-from crowdcat.services import projects as project_service
 from crowdcat.services.errors import ServiceError
-from crowdcat.services.images import ImageRejected
-from crowdcat.services.ingest import IMPORTED, REJECTED, SKIPPED, Importer, Outcome, Source
-from crowdcat.services.storage import storage_for
+from crowdcat.services.projects import setup as project_service
+from crowdcat.services.scans.images import ImageRejected
+from crowdcat.services.scans.ingest import IMPORTED, REJECTED, SKIPPED, Importer, Outcome, Source
+from crowdcat.services.scans.storage import storage_for
 
 PER_PAGE = 100
 

@@ -13,11 +13,11 @@ from crowdcat.admin.project_forms import STATUS_LABELS, TEMPLATE_LABELS, Project
 from crowdcat.auth.login import role_required
 from crowdcat.extensions import db
 from crowdcat.models import Access, Page, Project, Role
-from crowdcat.services import projects as project_service
 from crowdcat.services.errors import ServiceError
-from crowdcat.services.field_agreement import field_agreement
-from crowdcat.services.markdown_text import render_markdown
-from crowdcat.services.progress import STAGES, project_progress
+from crowdcat.services.projects import setup as project_service
+from crowdcat.services.projects.instructions import render_markdown
+from crowdcat.services.projects.progress import STAGES, project_progress
+from crowdcat.services.reconciliation.field_agreement import field_agreement
 
 
 def stage_labels() -> dict[str, str]:

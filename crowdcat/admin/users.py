@@ -11,7 +11,7 @@ from crowdcat.admin.forms import ROLE_LABELS, RoleForm
 from crowdcat.auth.login import role_required
 from crowdcat.extensions import db
 from crowdcat.models import Role, User
-from crowdcat.services import accounts
+from crowdcat.services.accounts import users as accounts
 from crowdcat.services.errors import ServiceError
 
 PER_PAGE = 50

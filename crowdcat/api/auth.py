@@ -12,9 +12,10 @@ from werkzeug.local import LocalProxy
 
 from crowdcat.extensions import db
 from crowdcat.models import User
-from crowdcat.services import api_tokens, assignment
+from crowdcat.services.accounts import tokens as api_tokens
 from crowdcat.services.errors import Conflict, Forbidden, NotFound, ServiceError
-from crowdcat.services.validation import InvalidValues
+from crowdcat.services.keying import assignment
+from crowdcat.services.keying.validation import InvalidValues
 
 
 def error(status: int, message: str, **extra: Any):  # noqa: ANN201

@@ -19,10 +19,13 @@ from crowdcat.api.auth import (
 from crowdcat.api.openapi import SPEC
 from crowdcat.extensions import db
 from crowdcat.models import Access, Page, Project, ProjectStatus
-from crowdcat.services import assignment, keying_sql, submissions, token_claim
+from crowdcat.services import access
 from crowdcat.services.errors import NotFound, ServiceError
-from crowdcat.services.normalize import parse_date
-from crowdcat.services.project_info import ProjectInfo
+from crowdcat.services.keying import assignment
+from crowdcat.services.keying import next_by_token as token_claim
+from crowdcat.services.keying import submission as submissions
+from crowdcat.services.projects.snapshot import ProjectInfo
+from crowdcat.services.reconciliation.normalization import parse_date
 
 
 def _reserved_json(project: ProjectInfo, reserved: assignment.Reserved,
@@ -42,7 +45,7 @@ def _reserved_json(project: ProjectInfo, reserved: assignment.Reserved,
 
 def _check_open(page_id: int) -> None:
     """404 unless the page is open to the crowd in an active project (one Core query)."""
-    if keying_sql.page_open(db.session, page_id=page_id).first() is None:
+    if not access.page_is_open(db.session, page_id):
         abort(404)
 
 

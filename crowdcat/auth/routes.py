@@ -1,4 +1,4 @@
-"""Account views: thin wrappers around crowdcat.services.accounts."""
+"""Account views: thin wrappers around crowdcat.services.accounts.users."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
@@ -10,7 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from crowdcat.auth import bp
 from crowdcat.auth.forms import LoginForm, PasswordForm, SignupForm
 from crowdcat.extensions import db, limiter
-from crowdcat.services import accounts
+from crowdcat.services.accounts import users as accounts
 from crowdcat.services.errors import ServiceError
 
 

@@ -18,13 +18,6 @@ def main() -> None:
     """crowdcat: crowdsourced description of scanned archival files."""
 
 
-def app_commands() -> list[click.Command]:
-    """Commands that need the app; create_app attaches them to app.cli."""
-    from crowdcat.cli import demo, export, ingest, keying, users
-
-    return [*users.COMMANDS, *demo.COMMANDS, *export.COMMANDS, *keying.COMMANDS, *ingest.COMMANDS]
-
-
 def _standalone_commands() -> list[click.Command]:
     """Commands that need neither the app nor a database."""
     try:

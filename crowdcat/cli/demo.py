@@ -5,9 +5,9 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from crowdcat.demo import loader as demo
 from crowdcat.extensions import db
-from crowdcat.services import demo
-from crowdcat.services.storage import storage_for
+from crowdcat.services.scans.storage import storage_for
 
 
 def _print_logins() -> None:

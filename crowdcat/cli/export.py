@@ -19,10 +19,10 @@ from tqdm import tqdm
 
 from crowdcat.extensions import db
 from crowdcat.models import Project
-from crowdcat.services import entry_facts
 from crowdcat.services.errors import ServiceError
-from crowdcat.services.export import count_entries, export_stream
-from crowdcat.services.export_plan import ENCODINGS, FORMATS, LABELS, ExportOptions
+from crowdcat.services.export.plan import ENCODINGS, FORMATS, LABELS, ExportOptions
+from crowdcat.services.export.writer import count_entries, export_stream
+from crowdcat.services.reconciliation import facts as entry_facts
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 

@@ -14,9 +14,9 @@ from tqdm import tqdm
 from crowdcat.extensions import db
 from crowdcat.models import Access, Project
 from crowdcat.services.errors import ServiceError
-from crowdcat.services.ingest import REJECTED, Importer, Report, Source
-from crowdcat.services.ingest_sources import folder_sources, manifest_sources, read_metadata
-from crowdcat.services.storage import storage_for
+from crowdcat.services.scans.ingest import REJECTED, Importer, Report, Source
+from crowdcat.services.scans.sources import folder_sources, manifest_sources, read_metadata
+from crowdcat.services.scans.storage import storage_for
 
 # Files per commit: an interruption loses at most one batch, and a rerun skips the rest.
 BATCH = 20

@@ -8,8 +8,9 @@ from tqdm import tqdm
 
 from crowdcat.extensions import db
 from crowdcat.models import Page, Project, Submission, User
-from crowdcat.services import api_tokens, entries
+from crowdcat.services.accounts import tokens as api_tokens
 from crowdcat.services.errors import ServiceError
+from crowdcat.services.reconciliation import entries
 
 
 @click.command("reconcile")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
-from crowdcat.services.reconcile_csv import ReconcileInputError, run
+from crowdcat.services.reconciliation.offline_csv import ReconcileInputError, run
 
 
 class _InputError(click.ClickException):

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 
 from crowdcat.extensions import db
 from crowdcat.models import Role
-from crowdcat.services import accounts
+from crowdcat.services.accounts import users as accounts
 from crowdcat.services.errors import ServiceError
 
 

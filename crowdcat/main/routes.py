@@ -8,7 +8,8 @@ from crowdcat.config import LOCALES
 from crowdcat.extensions import csrf, db
 from crowdcat.i18n import LANG_COOKIE
 from crowdcat.main import bp
-from crowdcat.services import accounts, keying_stats
+from crowdcat.services.accounts import users as accounts
+from crowdcat.services.keying import stats as keying_stats
 
 ONE_YEAR = 365 * 24 * 3600
 

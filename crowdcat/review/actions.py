@@ -6,17 +6,16 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crowdcat.auth.login import role_required
-from crowdcat.database import immediate_transaction
 from crowdcat.extensions import db
 from crowdcat.models import Entry, Role
 from crowdcat.review import bp
 from crowdcat.review.forms import RejectForm, ReopenForm, SendBackForm
 from crowdcat.review.routes import load_entry, queue_filters, render_screen
 from crowdcat.review.screen import read_decisions
-from crowdcat.services import review
 from crowdcat.services.errors import Conflict, Forbidden, NotFound, ServiceError
-from crowdcat.services.review_queue import next_entry
-from crowdcat.services.review_values import InvalidValues
+from crowdcat.services.review import decisions as review
+from crowdcat.services.review.queue import next_entry
+from crowdcat.services.review.values import InvalidValues
 
 
 def _code(exc: ServiceError) -> int:
@@ -34,7 +33,7 @@ def _begin(entry_id: int) -> tuple[Entry, int]:
     """Start a write transaction, then load the entry and the version the form was rendered with."""
     # SQLite: take the write lock before reading, so that two decisions are serialized and
     # the second one sees the first one's version instead of failing on a stale snapshot.
-    immediate_transaction(db.session)
+    review.begin(db.session)
     entry = load_entry(entry_id)
     version = request.form.get("version", "")
     if not version.isdigit():

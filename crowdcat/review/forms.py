@@ -7,7 +7,7 @@ from wtforms import IntegerField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from crowdcat.review.labels import REJECT_LABELS
-from crowdcat.services.review import MAX_EXTRA, MAX_REASON
+from crowdcat.services.review.decisions import MAX_EXTRA, MAX_REASON
 
 _reason_length = Length(
     max=MAX_REASON, message=_l("Please keep the reason under %(n)d characters.", n=MAX_REASON)

@@ -16,9 +16,9 @@ from crowdcat.review.forms import RejectForm, ReopenForm, SendBackForm
 from crowdcat.review.history import history_rows
 from crowdcat.review.labels import ENTRY_STATUS_LABELS, FIELD_STATUS_LABELS, REJECT_LABELS
 from crowdcat.review.screen import field_rows, voter_names
-from crowdcat.services import review
-from crowdcat.services.references import project_reference
-from crowdcat.services.review_queue import (
+from crowdcat.services.export.references import project_reference
+from crowdcat.services.review import decisions as review
+from crowdcat.services.review.queue import (
     WAITING,
     conflict_fields,
     queue,

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crowdcat.models import Entry, FieldSpec, Project, User
-from crowdcat.services.review_values import field_results, proposed_values
+from crowdcat.services.review.values import field_results, proposed_values
 
 
 @dataclass(slots=True)

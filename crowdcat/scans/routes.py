@@ -12,11 +12,12 @@ from flask_login import current_user, login_required
 from crowdcat.extensions import db
 from crowdcat.models import Page
 from crowdcat.scans import bp
-from crowdcat.services import derivatives, iiif_image
 from crowdcat.services.access import can_view_page
-from crowdcat.services.derivatives import Derived
-from crowdcat.services.images import MIMETYPES
-from crowdcat.services.storage import storage_for
+from crowdcat.services.scans import derivatives
+from crowdcat.services.scans import iiif as iiif_image
+from crowdcat.services.scans.derivatives import Derived
+from crowdcat.services.scans.images import MIMETYPES
+from crowdcat.services.scans.storage import storage_for
 
 ONE_MONTH = 30 * 24 * 3600
 SUFFIX_FORMATS = {".jpg": "JPEG", ".png": "PNG", ".tif": "TIFF", ".webp": "WEBP"}

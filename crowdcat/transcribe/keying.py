@@ -10,10 +10,11 @@ from flask_login import current_user, login_required
 
 from crowdcat.extensions import db
 from crowdcat.models import Page, SkipReason, utcnow
-from crowdcat.services import assignment, submissions
 from crowdcat.services.errors import Conflict, NotFound, ServiceError
-from crowdcat.services.normalize import parse_date
-from crowdcat.services.validation import InvalidValues
+from crowdcat.services.keying import assignment
+from crowdcat.services.keying import submission as submissions
+from crowdcat.services.keying.validation import InvalidValues
+from crowdcat.services.reconciliation.normalization import parse_date
 from crowdcat.transcribe import bp
 from crowdcat.transcribe.projects import active_project
 

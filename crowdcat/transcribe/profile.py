@@ -6,8 +6,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from crowdcat.extensions import db
-from crowdcat.services import api_tokens, contributions_diff, keying_stats
+from crowdcat.services.accounts import tokens as api_tokens
 from crowdcat.services.errors import ServiceError
+from crowdcat.services.keying import contributions as contributions_diff
+from crowdcat.services.keying import stats as keying_stats
 from crowdcat.transcribe import bp
 
 

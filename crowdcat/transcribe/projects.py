@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from crowdcat.extensions import db
 from crowdcat.models import Project, ProjectStatus
-from crowdcat.services import keying_stats
+from crowdcat.services.keying import stats as keying_stats
 from crowdcat.transcribe import bp
 
 

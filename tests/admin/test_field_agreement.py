@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from crowdcat.models import Role
-from crowdcat.services import submissions
-from crowdcat.services.field_agreement import field_agreement
+from crowdcat.services.keying import submission as submissions
+from crowdcat.services.reconciliation.field_agreement import field_agreement
 
 
 def _key_two(session, factory, project, titles):  # noqa: ANN001, ANN202

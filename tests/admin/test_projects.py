@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from crowdcat.models import Access, FieldSpec, Page, Project, Role, Submission
-from crowdcat.services.field_templates import REPUBLIC_FILE_LEVEL
+from crowdcat.services.projects.templates import REPUBLIC_FILE_LEVEL
 from tests.factories_scans import import_page, scan
 
 FORM = {"title": "省政府公報", "slug": "gazette", "description": "", "instructions": "",

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crowdcat.models import Access, ProjectStatus, Submission
-from crowdcat.services import api_tokens
+from crowdcat.services.accounts import tokens as api_tokens
 from tests.factories_keying import GOOD, key, reserve
 
 

@@ -1,7 +1,7 @@
 """The token API keeps no cookie session; the site keeps its own."""
 from __future__ import annotations
 
-from crowdcat.services import api_tokens
+from crowdcat.services.accounts import tokens as api_tokens
 
 
 def test_a_logged_in_browser_is_no_one_to_the_api_and_gets_no_cookie(client, auth, session,

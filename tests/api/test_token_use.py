@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from crowdcat.models import ApiToken, Reservation, User, utcnow
-from crowdcat.services import api_tokens
+from crowdcat.services.accounts import tokens as api_tokens
 
 
 def _token(session, factory, **user):  # noqa: ANN001, ANN003, ANN202

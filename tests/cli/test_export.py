@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from crowdcat.services import export as export_service
-from crowdcat.services import export_server
+from crowdcat.services.export import postgres as export_server
+from crowdcat.services.export import writer as export_service
 from tests.factories_export import ExportFactory
 
 HOSTILE = '=1+2, "引號"\n換行 😀 𠀀 𪚥'
@@ -118,7 +118,7 @@ def test_a_failed_export_leaves_the_old_file_and_no_half_file(run, project, tmp_
 
 def test_postgresql_export_stamps_entries_that_lack_facts_first(run, project, tmp_path, session):
     from crowdcat.extensions import db
-    from crowdcat.services import entry_facts
+    from crowdcat.services.reconciliation import facts as entry_facts
 
     assert entry_facts.has_stale(session, project.id)
     result = run("minguo", "-o", str(tmp_path / "out.csv"))

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import render_template
 
 from crowdcat.models import Role
-from crowdcat.services import review
-from crowdcat.services.contributions_diff import differences
+from crowdcat.services.keying.contributions import differences
+from crowdcat.services.review import decisions as review
 
 
 def test_partial_lists_typed_and_approved_values(app, session, factory, rf):

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crowdcat.models import Access, Page
-from crowdcat.services.field_templates import REPUBLIC_FILE_LEVEL
+from crowdcat.services.projects.templates import REPUBLIC_FILE_LEVEL
 from tests.factories_scans import scan
 
 

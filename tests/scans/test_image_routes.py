@@ -9,8 +9,8 @@ from flask import current_app
 from PIL import Image
 
 from crowdcat.models import Access, ProjectStatus, Role
-from crowdcat.services import derivatives
-from crowdcat.services.storage import storage_for
+from crowdcat.services.scans import derivatives
+from crowdcat.services.scans.storage import storage_for
 from tests.factories_scans import import_page, scan
 
 ROUTES = ("/scans/{id}/image", "/scans/{id}/thumbnail", "/iiif/{id}/info.json",

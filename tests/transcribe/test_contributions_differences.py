@@ -4,7 +4,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from crowdcat.models import Entry, Role
-from crowdcat.services import review, submissions
+from crowdcat.services.keying import submission as submissions
+from crowdcat.services.review import decisions as review
 
 
 def test_contributions_page_lists_a_corrected_value(client, factory, auth, session):

@@ -23,7 +23,7 @@ def test_make_use_and_revoke_a_token(client, auth, factory, session):
 
 def test_cannot_revoke_someone_elses_token(client, auth, factory, session):
     owner = factory.user()
-    from crowdcat.services import api_tokens
+    from crowdcat.services.accounts import tokens as api_tokens
 
     token, _raw = api_tokens.create(session, owner, "x")
     session.commit()

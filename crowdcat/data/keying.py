@@ -1,0 +1,375 @@
+"""The SQL of next page and submit: Core statements prepared once (see prepared.py).
+
+SQLite compiles FOR UPDATE [SKIP LOCKED] to nothing (BEGIN IMMEDIATE serializes its
+writers instead), so one statement serves both databases.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Integer,
+    Text,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+
+from crowdcat.data.prepared import Prepared
+from crowdcat.models import (
+    Access,
+    Entry,
+    FieldSpec,
+    Page,
+    PageStatus,
+    Project,
+    ProjectStatus,
+    Reservation,
+    Submission,
+)
+from crowdcat.models.page import NOT_FULL_SQL
+
+PAGES = Page.__table__
+RESERVATIONS = Reservation.__table__
+SUBMISSIONS = Submission.__table__
+ENTRIES = Entry.__table__
+PROJECTS = Project.__table__
+FIELDS = FieldSpec.__table__
+# The page columns the keying paths read (a Core row: no ORM object, no lazy loads).
+PAGE_COLUMNS = (PAGES.c.id, PAGES.c.project_id, PAGES.c.sequence, PAGES.c.prefill,
+                PAGES.c.status, PAGES.c.access, PAGES.c.submission_count, PAGES.c.wanted)
+
+
+def _project(condition):  # noqa: ANN001, ANN202 - a SQL condition; a Select
+    """A project's settings joined with its keyed fields in order (JSON read as text)."""
+    return (
+        select(PROJECTS.c.id, PROJECTS.c.slug, PROJECTS.c.status, PROJECTS.c.agree_needed,
+               PROJECTS.c.max_submissions, PROJECTS.c.reservation_minutes,
+               PROJECTS.c.weighted_votes, FIELDS.c.key, FIELDS.c.kind, FIELDS.c.required,
+               # Text, not decoded JSON: the rows are the cache key, decoded on a miss only.
+               *(func.coalesce(column.cast(Text()), "null").label(column.name)
+                 for column in (FIELDS.c.labels, FIELDS.c.help, FIELDS.c.choices,
+                                FIELDS.c.options)))
+        .outerjoin(FIELDS, and_(FIELDS.c.project_id == PROJECTS.c.id, FIELDS.c.keyed.is_(True)))
+        .where(condition).order_by(FIELDS.c.position)
+    )
+
+project_by_slug = Prepared(lambda: _project(PROJECTS.c.slug == bindparam("slug")))
+project_by_id = Prepared(lambda: _project(PROJECTS.c.id == bindparam("project_id")))
+
+# The volunteer's own reservation in the project rides along (one round trip instead of two):
+# at most one row (unique user_id, project_id), so the field rows are not multiplied.
+OWN_COLUMNS = 3
+project_and_own = Prepared(lambda: _project(PROJECTS.c.slug == bindparam("slug"))
+                           .add_columns(RESERVATIONS.c.id.label("own_id"),
+                                        RESERVATIONS.c.page_id.label("own_page_id"),
+                                        RESERVATIONS.c.expires_at.label("own_expires_at"))
+                           .outerjoin(RESERVATIONS, and_(
+                               RESERVATIONS.c.project_id == PROJECTS.c.id,
+                               RESERVATIONS.c.user_id == bindparam("user_id"))))
+
+page_open = Prepared(lambda: select(PAGES.c.id)
+                     .join(PROJECTS, PROJECTS.c.id == PAGES.c.project_id)
+                     .where(PAGES.c.id == bindparam("page_id"), PAGES.c.access == Access.OPEN,
+                            PROJECTS.c.status == ProjectStatus.ACTIVE))
+
+# Locks the page row to the end of the transaction on PostgreSQL.
+page_locked = Prepared(lambda: select(*PAGE_COLUMNS)
+                       .where(PAGES.c.id == bindparam("page_id")).with_for_update())
+
+# The same, with whether the volunteer already keyed it (on PostgreSQL as of the statement's
+# snapshot, which can be older than the lock: callers there ask again after it).
+page_locked_keyed = Prepared(lambda: select(
+    *PAGE_COLUMNS,
+    exists().where(SUBMISSIONS.c.page_id == PAGES.c.id,
+                   SUBMISSIONS.c.user_id == bindparam("user_id")).label("keyed"),
+).where(PAGES.c.id == bindparam("page_id")).with_for_update(of=PAGES))
+
+live_others = Prepared(lambda: select(func.count()).select_from(RESERVATIONS).where(
+    RESERVATIONS.c.page_id == bindparam("page_id"),
+    RESERVATIONS.c.expires_at > bindparam("now"),
+    RESERVATIONS.c.user_id != bindparam("user_id")))
+
+keyed_by = Prepared(lambda: select(SUBMISSIONS.c.id).where(
+    SUBMISSIONS.c.page_id == bindparam("page_id"),
+    SUBMISSIONS.c.user_id == bindparam("user_id")))
+
+
+class _NotFull(ColumnElement):
+    """Page.NOT_FULL as a constant of the database's SQL (the partial indexes' predicates)."""
+
+    inherit_cache = True
+    type = DateTime(timezone=True)
+
+
+@compiles(_NotFull)
+def _not_full(element: _NotFull, compiler: Any, **kw: Any) -> str:
+    """The epoch as each database stores full_until."""
+    return NOT_FULL_SQL.get(compiler.dialect.name, NOT_FULL_SQL["sqlite"])
+
+
+# LIMIT 1 written as such (a parameter makes the statement longer for nothing).
+ONE = literal_column("1")
+# Constants, not parameters: the planners match them with the partial indexes' predicates.
+OPEN_FOR_KEYING = and_(PAGES.c.status == literal_column(f"'{PageStatus.KEYING.value}'"),
+                       PAGES.c.access == literal_column(f"'{Access.OPEN.value}'"))
+
+
+def candidate(project_id, max_submissions, user_id, now, skip=(),  # noqa: ANN001, ANN201
+              lock=False, columns=PAGE_COLUMNS):  # noqa: ANN001
+    """The next assignable page row in assignment order (see assignment's docstring).
+
+    The better (in assignment order) of two: the first page not known to be full
+    (ix_pages_free, which full pages leave), and the first whose filling reservations have
+    expired (ix_pages_lapsed, trimmed by trim_lapsed): full pages are never scanned, however
+    many volunteers hold pages at once. The live holds are still counted for the candidates:
+    that count is the rule, full_until only a hint (kept by triggers, migration 0002).
+    `lock`: PostgreSQL locks the two candidates, skipping rows others have locked.
+    `columns`: the page columns to return (submission_count and sequence among them).
+    """
+    held = (
+        select(func.count()).select_from(RESERVATIONS)
+        .where(RESERVATIONS.c.page_id == PAGES.c.id, RESERVATIONS.c.expires_at > now)
+        .scalar_subquery()
+    )
+    keyed = exists().where(SUBMISSIONS.c.page_id == PAGES.c.id,
+                           SUBMISSIONS.c.user_id == user_id)
+    not_full = _NotFull()
+
+    def first(condition, name: str):  # noqa: ANN001, ANN202 - a condition; a CTE
+        stmt = (
+            select(*columns)
+            .where(PAGES.c.project_id == project_id, OPEN_FOR_KEYING, condition,
+                   PAGES.c.submission_count < max_submissions,
+                   PAGES.c.submission_count + held < PAGES.c.wanted, ~keyed)
+            .order_by(PAGES.c.submission_count.desc(), PAGES.c.sequence)
+            .limit(ONE)
+        )
+        if skip:
+            stmt = stmt.where(PAGES.c.id.not_in(list(skip)))
+        if lock:
+            stmt = stmt.with_for_update(skip_locked=True, of=PAGES)
+        return stmt.cte(name)
+
+    free = first(PAGES.c.full_until == not_full, "free_page")
+    lapsed = first(and_(PAGES.c.full_until > not_full, PAGES.c.full_until <= now), "lapsed_page")
+    both = union_all(select(free), select(lapsed)).subquery("candidates")
+    return (select(*both.c).order_by(both.c.submission_count.desc(), both.c.sequence)
+            .limit(ONE))
+
+
+def _trim_lapsed():  # noqa: ANN202 - an Update
+    """Pages whose filling reservations expired go back to ix_pages_free (TRIM_BATCH at a time).
+
+    Always safe: full_until only says "known to be full until then"; the epoch says nothing,
+    and the live holds are counted anyway. PostgreSQL skips rows others hold locked.
+    """
+    now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
+    lapsed = (select(PAGES.c.id).where(OPEN_FOR_KEYING, PAGES.c.full_until > _NotFull(),
+                                       PAGES.c.full_until <= now)
+              .limit(TRIM_BATCH).with_for_update(skip_locked=True))
+    return update(PAGES).where(PAGES.c.id.in_(lapsed.scalar_subquery())).values(
+        full_until=_NotFull())
+
+
+TRIM_BATCH = 500
+trim_lapsed = Prepared(_trim_lapsed)
+
+
+# PostgreSQL: competing volunteers skip rows another transaction has locked.
+first_candidate = Prepared(lambda: candidate(
+    bindparam("project_id"), bindparam("max_submissions"), bindparam("user_id"),
+    bindparam("now", type_=RESERVATIONS.c.expires_at.type), lock=True,
+))
+
+own_reservation = Prepared(lambda: select(
+    RESERVATIONS.c.id, RESERVATIONS.c.page_id, RESERVATIONS.c.expires_at
+).where(RESERVATIONS.c.user_id == bindparam("user_id"),
+        RESERVATIONS.c.project_id == bindparam("project_id")))
+
+extend_reservation = Prepared(lambda: update(RESERVATIONS)
+                              .where(RESERVATIONS.c.id == bindparam("reservation_id")),
+                              column_keys=("expires_at",))
+
+drop_reservation = Prepared(lambda: delete(RESERVATIONS)
+                            .where(RESERVATIONS.c.id == bindparam("reservation_id")))
+
+drop_reservation_of = Prepared(lambda: delete(RESERVATIONS).where(
+    RESERVATIONS.c.page_id == bindparam("page_id"),
+    RESERVATIONS.c.user_id == bindparam("user_id")))
+
+def _insert_new(table, unique: tuple[str, ...]):  # noqa: ANN001, ANN202
+    """INSERT ... ON CONFLICT (unique) DO NOTHING RETURNING id, built per dialect.
+
+    No row back means another transaction (a second tab) got there first: the caller
+    resolves that without the savepoint an IntegrityError would need on PostgreSQL.
+    """
+
+    def build(dialect: str):  # noqa: ANN202
+        module = postgresql if dialect == "postgresql" else sqlite
+        return (module.insert(table).on_conflict_do_nothing(index_elements=list(unique))
+                .returning(table.c.id))
+
+    return build
+
+
+add_reservation = Prepared(
+    _insert_new(RESERVATIONS, ("user_id", "project_id")), per_dialect=True,
+    column_keys=("page_id", "user_id", "project_id", "created_at", "expires_at"))
+
+
+
+def _add_reservation_if_room():  # noqa: ANN202 - an Insert
+    """PostgreSQL, page row locked: reserve only if submissions + others' live holds < wanted."""
+    now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
+    others = select(func.count()).select_from(RESERVATIONS).where(
+        RESERVATIONS.c.page_id == bindparam("page_id"), RESERVATIONS.c.expires_at > now,
+        RESERVATIONS.c.user_id != bindparam("user_id")).scalar_subquery()
+    row = select(bindparam("page_id", type_=Integer()), bindparam("user_id", type_=Integer()),
+                 bindparam("project_id", type_=Integer()), now,
+                 bindparam("until", type_=RESERVATIONS.c.expires_at.type)).where(
+        bindparam("submission_count", type_=Integer()) + others
+        < bindparam("wanted", type_=Integer()))
+    return (postgresql.insert(RESERVATIONS)
+            .from_select(["page_id", "user_id", "project_id", "created_at", "expires_at"], row)
+            .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
+            .returning(RESERVATIONS.c.id))
+
+
+add_reservation_if_room = Prepared(_add_reservation_if_room)
+
+add_submission = Prepared(
+    _insert_new(SUBMISSIONS, ("page_id", "user_id")), per_dialect=True,
+    column_keys=("page_id", "user_id", "project_id", "typed_values", "skip_reason",
+                 "started_at", "submitted_at", "duration_seconds"))
+
+votes = Prepared(lambda: select(
+    SUBMISSIONS.c.user_id, SUBMISSIONS.c.typed_values.label("values"),
+    SUBMISSIONS.c.skip_reason,
+).where(SUBMISSIONS.c.page_id == bindparam("page_id")).order_by(SUBMISSIONS.c.id))
+
+# The votes with the page's entry alongside (one round trip instead of two; at most one entry
+# per page, so the submission rows are not multiplied).
+votes_and_entry = Prepared(lambda: select(
+    SUBMISSIONS.c.user_id, SUBMISSIONS.c.typed_values.label("values"), SUBMISSIONS.c.skip_reason,
+    ENTRIES.c.id.label("entry_id"), ENTRIES.c.status.label("entry_status"),
+    ENTRIES.c.version.label("entry_version"),
+).select_from(SUBMISSIONS.outerjoin(ENTRIES, ENTRIES.c.page_id == SUBMISSIONS.c.page_id))
+  .where(SUBMISSIONS.c.page_id == bindparam("page_id")).order_by(SUBMISSIONS.c.id))
+
+entry_of = Prepared(lambda: select(ENTRIES.c.id, ENTRIES.c.status, ENTRIES.c.version)
+                    .where(ENTRIES.c.page_id == bindparam("page_id")))
+
+add_entry = Prepared(
+    lambda: insert(ENTRIES),
+    column_keys=("page_id", "project_id", "status", "reconciled", "submission_count"))
+
+# version_id_col: check and bump the version as an ORM flush would (reviewers' optimistic
+# lock); the caller raises StaleDataError when no row matched.
+set_entry = Prepared(
+    lambda: update(ENTRIES).where(ENTRIES.c.id == bindparam("entry_id"),
+                                  ENTRIES.c.version == bindparam("old_version"))
+    .values(version=ENTRIES.c.version + 1),
+    column_keys=("status", "reconciled", "submission_count"))
+
+set_page = Prepared(
+    lambda: update(PAGES).where(PAGES.c.id == bindparam("page_key")),
+    column_keys=("submission_count", "status", "wanted"))
+
+
+def _claim():  # noqa: ANN202 - a Select
+    """PostgreSQL, one statement: lock the first assignable page and reserve it.
+
+    For autocommit requests (database.autocommit_statements): no transaction around it.
+    The candidate's live holds are counted on the statement's snapshot, which can miss
+    holds committed while it ran; that is safe because every hold that fills a page also
+    updates the page row (the full_until trigger, migration 0002), and a row updated after
+    the snapshot is checked again against the WHERE clause when FOR UPDATE locks it: a
+    page filled meanwhile is passed by. Holds that did not fill it leave room for this one.
+    """
+    now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
+    chosen = candidate(bindparam("project_id"), bindparam("max_submissions"),
+                       bindparam("user_id"), now, lock=True).cte("chosen")
+    added = (postgresql.insert(RESERVATIONS)
+             .from_select(["page_id", "user_id", "project_id", "created_at", "expires_at"],
+                          select(chosen.c.id, bindparam("user_id", type_=Integer()),
+                                 bindparam("project_id", type_=Integer()), now,
+                                 bindparam("until", type_=RESERVATIONS.c.expires_at.type)))
+             .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
+             .returning(RESERVATIONS.c.id, RESERVATIONS.c.page_id).cte("added"))
+    return (select(*chosen.c, added.c.id.label("reservation_id"))
+            .select_from(chosen.outerjoin(added, added.c.page_id == chosen.c.id)))
+
+
+claim = Prepared(_claim)
+
+
+def _submit_if_room():  # noqa: ANN202 - a Select
+    """PostgreSQL, page row locked: store a submission if it may be stored, in one statement.
+
+    Reads again, after the lock (a new statement, a new snapshot), whether the volunteer keyed
+    the page and how many live reservations others hold; inserts only if not keyed, `allowed`
+    (the caller's checks of the locked row) and, when `needs_room`, there is a free slot; then
+    drops the volunteer's reservation if the submission was stored. Returns keyed, others and
+    the new submission's id (NULL when nothing was stored), for the caller to say why.
+    """
+    now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
+    page_id = bindparam("page_id", type_=Integer())
+    user_id = bindparam("user_id", type_=Integer())
+    fresh = select(
+        exists().where(SUBMISSIONS.c.page_id == page_id,
+                       SUBMISSIONS.c.user_id == user_id).label("keyed"),
+        select(func.count()).select_from(RESERVATIONS).where(
+            RESERVATIONS.c.page_id == page_id, RESERVATIONS.c.expires_at > now,
+            RESERVATIONS.c.user_id != user_id).scalar_subquery().label("others"),
+    ).cte("fresh")
+    room = bindparam("submission_count", type_=Integer()) + fresh.c.others < bindparam(
+        "wanted", type_=Integer())
+    columns = ("page_id", "user_id", "project_id", "typed_values", "skip_reason", "started_at",
+               "submitted_at", "duration_seconds")
+    values = [bindparam(name, type_=SUBMISSIONS.c[name].type) for name in columns]
+    added = (postgresql.insert(SUBMISSIONS)
+             .from_select(list(columns), select(*values).where(
+                 ~fresh.c.keyed, bindparam("allowed", type_=Boolean()),
+                 or_(~bindparam("needs_room", type_=Boolean()), room)))
+             .on_conflict_do_nothing(index_elements=["page_id", "user_id"])
+             .returning(SUBMISSIONS.c.id).cte("added"))
+    dropped = delete(RESERVATIONS).where(
+        RESERVATIONS.c.page_id == page_id, RESERVATIONS.c.user_id == user_id,
+        exists(select(added.c.id))).cte("dropped")
+    return (select(fresh.c.keyed, fresh.c.others,
+                   select(added.c.id).scalar_subquery().label("submission_id"))
+            .add_cte(dropped))
+
+
+submit_if_room = Prepared(_submit_if_room)
+
+
+def project_version() -> Any:  # a labelled SQL expression
+    """PostgreSQL: a fingerprint of the project row and its keyed field rows (their xmin).
+
+    Correlated to the projects row of the enclosing query; it keys the cache of
+    snapshot.of_version(). Every insert or update of a row gives it a new xmin (the writing
+    transaction's id) and a deleted field drops out, so any edit of the project or of a
+    field is seen by the next request, for the price of a short string.
+    """
+    f = FIELDS.c
+    colon, comma, slash = (sa.literal_column(f"'{c}'") for c in ":,/")  # written in, not sent
+    fields = (sa.select(sa.func.string_agg(
+        sa.func.concat(f.id, colon, sa.literal_column("field_specs.xmin")), comma))
+        .where(f.project_id == PROJECTS.c.id, f.keyed.is_(True)).scalar_subquery())
+    return sa.func.concat(sa.literal_column("projects.xmin"), slash, fields).label("version")

@@ -1,0 +1,1 @@
+"""Accounts: users (sign-up, passwords, roles) and personal API tokens."""

@@ -1,0 +1,196 @@
+"""Recording what a volunteer keyed (or why they skipped), then reconciling the page.
+
+One code path for the keying screen, the JSON API and the demo data. A second submit of
+the same page by the same volunteer (double click, two tabs, a retried request) records
+nothing new: it raises AlreadySubmitted carrying the first submission, and the unique
+(page, volunteer) constraint backs that up under races.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crowdcat.data import is_postgres
+from crowdcat.data import keying as sql
+from crowdcat.data import submit as submit_sql
+from crowdcat.models import (
+    Access,
+    Page,
+    PageStatus,
+    SkipReason,
+    Submission,
+    User,
+    utcnow,
+)
+from crowdcat.services.errors import Conflict, NotFound, ServiceError
+from crowdcat.services.keying import assignment
+from crowdcat.services.keying.validation import InvalidValues, clean_values
+from crowdcat.services.projects import snapshot as project_info
+from crowdcat.services.reconciliation import entries
+
+# Longer than this between opening and submitting is a break, not keying time.
+MAX_DURATION_SECONDS = 2 * 3600
+
+
+@dataclass(frozen=True)
+class Stored:
+    """A submission as stored by submit(): its row's values, no ORM object (no session work)."""
+
+    id: int
+    page_id: int
+    user_id: int
+    project_id: int
+    values: dict[str, str] | None
+    skip_reason: SkipReason | None
+    started_at: datetime | None
+    submitted_at: datetime
+    duration_seconds: int | None
+
+    @property
+    def skipped(self) -> bool:
+        """True when the volunteer skipped the page instead of keying it."""
+        return self.skip_reason is not None
+
+
+class AlreadySubmitted(Conflict):
+    """The volunteer has already keyed or skipped this page; `submission` is that record."""
+
+    def __init__(self, submission: Submission) -> None:
+        super().__init__(_l("You have already keyed this page; your first submission was kept."))
+        self.submission = submission
+
+
+class NoLongerNeeded(Conflict):
+    """The page has all the submissions it needs (for example after a reservation expired)."""
+
+
+def keyed_specs(page: Page) -> list:
+    """The fields a volunteer types for this page (prefilled imported values are fixed)."""
+    prefill = {k for k, v in (page.prefill or {}).items() if v is not None and str(v).strip()}
+    return [spec for spec in page.project.keyed_fields if spec.key not in prefill]
+
+
+def _skip_reason(skip_reason: Any) -> SkipReason:
+    """The skip reason as its enum, or InvalidValues."""
+    try:
+        return SkipReason(skip_reason)
+    except ValueError as exc:
+        raise InvalidValues({"skip": _l("Please choose a reason to skip.")}) from exc
+
+
+def _duration(started_at: datetime | None, now: datetime) -> int | None:
+    """Seconds spent keying, or None when unknown or implausible."""
+    if started_at is None or started_at.tzinfo is None:
+        return None
+    seconds = int((now - started_at).total_seconds())
+    return seconds if 0 <= seconds <= MAX_DURATION_SECONDS else None
+
+
+def _existing(session: Session, page_id: int, user_id: int) -> Submission | None:
+    """The volunteer's submission for the page, if any."""
+    return session.scalar(select(Submission).where(
+        Submission.page_id == page_id, Submission.user_id == user_id
+    ))
+
+
+def _check(session: Session, row: Any, project: Any, fields: dict[str, Any], now: datetime,
+           *, keyed: bool, others: int | None) -> None:
+    """Refuse a submission the volunteer already made, or one the page no longer needs."""
+    page_id, user_id = fields["page_id"], fields["user_id"]
+    if keyed:
+        raise AlreadySubmitted(_existing(session, page_id, user_id))
+    if fields["skip_reason"] is None and not assignment.has_room_for(
+            session, row, project.max_submissions, user_id, now, others):
+        raise NoLongerNeeded(_l("Thank you — this page already has all the submissions it "
+                                "needs, so yours was not saved. Your values are still below."))
+    if fields["skip_reason"] is not None and row.status != PageStatus.KEYING:
+        raise NoLongerNeeded(_l("This page no longer needs keying."))
+
+
+def _store_after_lock(session: Session, row: Any, project: Any, fields: dict[str, Any],
+                      now: datetime) -> tuple[int, entries.Earlier]:
+    """PostgreSQL: check again after the row lock and store, in one statement.
+
+    The EXISTS read with the locked page saw a snapshot older than the lock: the statement
+    reads keyed and the others' live holds anew, and inserts only if _check() would pass.
+    It reads the page's earlier votes and its entry too (for reconciliation). Returns the
+    new submission's id and what was read.
+    """
+    skip = fields["skip_reason"] is not None
+    allowed = row.status == PageStatus.KEYING and (skip or (
+        row.access == Access.OPEN and row.submission_count < project.max_submissions))
+    stored = submit_sql.store_and_read(
+        session, **fields, now=now, allowed=allowed, needs_room=not skip,
+        submission_count=row.submission_count, wanted=row.wanted).one()
+    if stored.submission_id is None:
+        _check(session, row, project, fields, now, keyed=stored.keyed, others=stored.others)
+        # Every check passed: another tab's submission won the race (ON CONFLICT).
+        raise AlreadySubmitted(_existing(session, fields["page_id"], fields["user_id"]))
+    return stored.submission_id, entries.Earlier.of_json(stored)
+
+
+def _locked(session: Session, page_id: int, user_id: int) -> tuple[Any, Any]:
+    """The page row locked (with whether the volunteer keyed it) and its project, or Nones."""
+    if is_postgres(session):
+        row = submit_sql.lock_with_project(session, page_id=page_id, user_id=user_id).first()
+        return row, (project_info.of_version(session, row.project_id, row.version)
+                     if row is not None else None)
+    row = sql.page_locked_keyed(session, page_id=page_id, user_id=user_id).first()
+    return row, (project_info.load(session, project_id=row.project_id)
+                 if row is not None else None)
+
+
+def submit(session: Session, *, page: Page | int, user: User | int,
+           values: dict | None = None, skip_reason: str | SkipReason | None = None,
+           started_at: datetime | None = None, now: datetime | None = None) -> Stored:
+    """Save a volunteer's values (or skip) for a page and reconcile it; the caller commits.
+
+    `page` and `user` may be ORM objects or ids. Reads and writes are Core statements
+    (no ORM objects loaded or added); ORM objects the session holds for the page and its
+    entry are expired so that callers see the new state.
+    """
+    page_id = page if isinstance(page, int) else page.id
+    user_id = user if isinstance(user, int) else user.id
+    if (values is None) == (skip_reason is None):
+        raise ServiceError(_l("Send either the values you typed or a reason to skip."))
+    reason = _skip_reason(skip_reason) if skip_reason is not None else None
+    assignment.begin_write(session)
+    now = now or utcnow()
+    row, project = _locked(session, page_id, user_id)
+    if row is None or project is None or row.access != Access.OPEN or not project.active:
+        raise NotFound(_l("This page is not open for keying."))
+    cleaned = clean_values(project.fields_for(row.prefill), values) if reason is None else None
+    fields = {"page_id": page_id, "user_id": user_id, "project_id": row.project_id,
+              "typed_values": cleaned, "skip_reason": reason, "started_at": started_at,
+              "submitted_at": now, "duration_seconds": _duration(started_at, now)}
+    earlier = None
+    if is_postgres(session):
+        submission_id, earlier = _store_after_lock(session, row, project, fields, now)
+        earlier = earlier.plus(user_id, cleaned, reason)
+    else:
+        # BEGIN IMMEDIATE serializes writers: what was read with the page is still true.
+        _check(session, row, project, fields, now, keyed=row.keyed, others=None)
+        submission_id = sql.add_submission(session, **fields).scalar()
+        if submission_id is None:  # another tab's submission won the race (ON CONFLICT)
+            raise AlreadySubmitted(_existing(session, page_id, user_id))
+        sql.drop_reservation_of(session, page_id=page_id, user_id=user_id)
+    entries.reconcile_row(session, row, project.rules(), earlier)
+    return Stored(submission_id, page_id, user_id, row.project_id, cleaned, reason,
+                  started_at, now, fields["duration_seconds"])
+
+
+def to_dict(submission: Submission | Stored) -> dict[str, Any]:
+    """The volunteer's own submission as JSON (nothing of anyone else's)."""
+    return {
+        "id": submission.id,
+        "page_id": submission.page_id,
+        "values": submission.values,
+        "skip": submission.skip_reason.value if submission.skip_reason else None,
+        "submitted_at": submission.submitted_at.isoformat(),
+        "duration_seconds": submission.duration_seconds,
+    }

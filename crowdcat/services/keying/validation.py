@@ -1,0 +1,110 @@
+"""Checking typed values per field kind before anything is saved."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from crowdcat.models import FieldKind, FieldSpec
+from crowdcat.services.errors import ServiceError
+from crowdcat.services.reconciliation.normalization import make_normalizer
+
+MAX_LENGTH = {FieldKind.LONG_TEXT: 5000, FieldKind.REFERENCE: 100}
+DEFAULT_MAX_LENGTH = 500
+# Control characters (NUL breaks PostgreSQL's JSON) other than tab and new line.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class InvalidValues(ServiceError):
+    """Some typed values were refused; `errors` maps field keys to messages."""
+
+    def __init__(self, errors: Mapping[str, Any]) -> None:
+        super().__init__(_l("Some values could not be accepted. Nothing was saved."))
+        self.errors = dict(errors)
+
+
+def _as_text(value: Any) -> str | None:
+    """A JSON or form value as text (numbers allowed), or None when it cannot be text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and "e" in str(value):
+        # 1e+29, inf: not what anyone typed (an integer beyond 64 bits arrives as a float,
+        # rounded): the client is asked for text rather than a rounded number being stored.
+        return None
+    if isinstance(value, int | float | str):
+        return str(value)
+    return None
+
+
+def key_normalizer(spec: FieldSpec) -> Callable[[str], tuple[str, bool]]:
+    """The field's `value -> (equality key, flagged)` as reconciliation reads it.
+
+    A field of project_info carries its own, built once per project version.
+    """
+    own = getattr(spec, "key_normalizer", None)
+    return own if own is not None else normalizer_of(spec)
+
+
+def normalizer_of(spec: Any) -> Callable[[str], tuple[str, bool]]:
+    """The same cached normalizer as the field's reconciliation rule (make_normalizer with
+    the same settings), so a value checked here is read once for both."""
+    options = spec.options or {}
+    return make_normalizer(
+        FieldKind(spec.kind).value, options.get("fold_variants") is True,
+        tuple(str(word) for word in options.get("blank_values") or ()),
+        tuple(spec.choices or ()))
+
+
+# What a value the normalizer flags is told, by field kind.
+_UNREADABLE = {
+    FieldKind.INTEGER: _l("Please type a whole number, for example 12 or 十二."),
+    FieldKind.DATE: _l("This date could not be read. Type it as written, for example "
+                       "民國三十七年五月十日, 1948年5月10日 or 1948-05-10."),
+    FieldKind.SELECT: _l("Please choose one of the listed values."),
+}
+
+
+def check_value(spec: FieldSpec, value: str) -> Any:
+    """The error message for one typed value, or None when it is acceptable.
+
+    Blank is empty or one of the words the field declares blank (無, 不詳 ...). Integers
+    and dates that cannot be read, and choices not in the list, are flagged by the
+    normalizer.
+    """
+    key, flagged = key_normalizer(spec)(value) if value.strip() else ("", False)
+    if key == "":
+        return _l("This field is required.") if spec.required else None
+    if len(value) > MAX_LENGTH.get(spec.kind, DEFAULT_MAX_LENGTH):
+        return _l("This is too long (at most %(n)d characters).",
+                  n=MAX_LENGTH.get(spec.kind, DEFAULT_MAX_LENGTH))
+    if _CONTROL.search(value) or (spec.kind != FieldKind.LONG_TEXT and "\n" in value):
+        return _l("This contains characters that cannot be stored.")
+    return _UNREADABLE.get(spec.kind) if flagged else None
+
+
+def clean_values(specs: list[FieldSpec], raw: Mapping[str, Any]) -> dict[str, str]:
+    """Validate typed values against the fields; return them trimmed or raise InvalidValues."""
+    if not isinstance(raw, Mapping):
+        raise InvalidValues({"values": _l("Values must be given as field: text pairs.")})
+    known = {spec.key for spec in specs}
+    errors: dict[str, Any] = {
+        key: _l("This page has no such field.") for key in raw if key not in known
+    }
+    cleaned: dict[str, str] = {}
+    for spec in specs:
+        text = _as_text(raw.get(spec.key))
+        if text is None:
+            errors[spec.key] = _l("Please type text here.")
+            continue
+        text = text.strip()
+        message = check_value(spec, text)
+        if message is not None:
+            errors[spec.key] = message
+        cleaned[spec.key] = text
+    if errors:
+        raise InvalidValues(errors)
+    return cleaned

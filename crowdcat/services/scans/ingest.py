@@ -1,0 +1,214 @@
+"""Importing scans into a project: store originals, make derivatives, add Page rows.
+
+A file is imported whole or not at all: every frame is decoded and its derivatives are
+written before any row is added, and the rows of one file go in under a savepoint.
+Imports are idempotent by content hash (the same scan in the same project is skipped),
+so a rerun after an interruption continues where the last committed batch ended.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from crowdcat.models import Access, Page, Project, User
+from crowdcat.services import audit
+from crowdcat.services.errors import ServiceError
+from crowdcat.services.scans import derivatives, images
+from crowdcat.services.scans.storage import LocalStorage, content_hash
+
+IMPORTED, SKIPPED, REJECTED = "imported", "skipped", "rejected"
+
+
+@dataclass
+class Source:
+    """A named image to import; `read` returns its bytes (or raises ImageRejected)."""
+
+    name: str
+    read: Callable[[], bytes]
+    prefill: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Outcome:
+    """What happened to one file."""
+
+    name: str
+    status: str
+    pages: int = 0
+    reason: str = ""
+    page_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """The outcomes of an import run, in the order the files were seen."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        """How many files ended with `status`."""
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def pages(self) -> int:
+        """Pages added in all."""
+        return sum(o.pages for o in self.outcomes)
+
+    @property
+    def rejected(self) -> list[Outcome]:
+        """The files that were not imported, each with its reason."""
+        return [o for o in self.outcomes if o.status == REJECTED]
+
+
+def natural_key(name: str) -> list[Any]:
+    """Sort key putting scan-2 before scan-10 (digit runs compare as numbers)."""
+    return [(0, int(part), part) if part.isdigit() else (1, 0, part.casefold())
+            for part in re.split(r"(\d+)", name) if part]
+
+
+@dataclass
+class _Prepared:
+    """A decoded frame ready to become a Page row."""
+
+    name: str
+    key: str
+    digest: str
+    width: int
+    height: int
+    size: int
+
+
+class Importer:
+    """Imports files into one project; the caller commits (in batches for big runs)."""
+
+    def __init__(self, session: Session, project: Project, storage: LocalStorage, *,
+                 access: Access = Access.OPEN, max_pixels: int = images.DEFAULT_MAX_PIXELS,
+                 actor: User | None = None) -> None:
+        self.session = session
+        self.project = project
+        self.storage = storage
+        self.store = derivatives.store_for(storage)
+        self.access = access
+        self.max_pixels = max_pixels
+        self.actor = actor
+        self.report = Report()
+
+    def run(self, sources: Iterable[Source], *, batch: int = 20,
+            commit: Callable[[], None] | None = None,
+            progress: Callable[[Outcome], None] | None = None) -> Report:
+        """Import every source in order, calling `commit` after each `batch` files."""
+        for done, source in enumerate(sources, start=1):
+            outcome = self.import_one(source)
+            if progress:
+                progress(outcome)
+            if commit and done % batch == 0:
+                commit()
+        self.finish()
+        if commit:
+            commit()
+        return self.report
+
+    def import_one(self, source: Source) -> Outcome:
+        """Import one file: all its pages, or none of them with the reason."""
+        try:
+            outcome = self._import(source)
+        except ServiceError as exc:
+            outcome = Outcome(source.name, REJECTED, reason=str(exc))
+        except SQLAlchemyError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a malformed file may upset a decoder in any way
+            outcome = Outcome(source.name, REJECTED, reason=str(_l(
+                "The file could not be read as an image (%(detail)s).", detail=images.short(exc))))
+        self.report.outcomes.append(outcome)
+        return outcome
+
+    def finish(self) -> None:
+        """Record the run in the audit trail (once, with its counts)."""
+        if not self.report.outcomes:
+            return
+        audit.record(
+            self.session, actor=self.actor, action="pages.import", object_type="project",
+            object_id=self.project.id, project_id=self.project.id,
+            after={"imported": self.report.count(IMPORTED), "skipped": self.report.count(SKIPPED),
+                   "rejected": self.report.count(REJECTED), "pages": self.report.pages,
+                   "access": self.access.value},
+        )
+        self.session.flush()
+
+    def _import(self, source: Source) -> Outcome:
+        """Decode, store and add rows; raises ServiceError for a bad file."""
+        data = source.read()
+        digest = content_hash(data)
+        if self._exists(digest):
+            return Outcome(source.name, SKIPPED, reason=str(_l("Already in this project.")))
+        opened = images.open_checked(data, max_pixels=self.max_pixels)
+        frames = getattr(opened, "n_frames", 1)
+        prepared = [self._prepare_single(source.name, data, digest, opened)] if frames == 1 \
+            else list(self._prepare_frames(source.name, opened, frames))
+        fresh = [p for p in prepared if not self._exists(p.digest)]
+        if not fresh:
+            return Outcome(source.name, SKIPPED, reason=str(_l("Already in this project.")))
+        page_ids = self._add_rows(fresh, source.prefill)
+        if not page_ids:
+            return Outcome(source.name, SKIPPED, reason=str(_l("Already in this project.")))
+        return Outcome(source.name, IMPORTED, pages=len(page_ids), page_ids=page_ids)
+
+    def _exists(self, digest: str) -> bool:
+        """Whether the project already has a page with this content hash."""
+        return self.session.scalar(select(Page.id).where(
+            Page.project_id == self.project.id, Page.content_hash == digest)) is not None
+
+    def _prepare_single(self, name: str, data: bytes, digest: str, opened) -> _Prepared:  # noqa: ANN001
+        """One-image file: decode once (JPEG at reduced scale), store original + derivatives."""
+        width, height = opened.size
+        as_is = derivatives.tileable_as_is(opened)
+        draft = images.fitted_size(opened.size, images.WEB_SIZE) if as_is else None
+        frame = next(images.decoded_frames(opened, draft_size=draft))
+        if not as_is:
+            width, height = frame.size
+            self.store.put(digest, derivatives.MASTER, images.jpeg_bytes(frame.image, 90))
+        derivatives.save_small(self.store, digest, frame.image)
+        key = self.storage.put(data, images.SUFFIXES[opened.format])
+        return _Prepared(name, key, digest, width, height, len(data))
+
+    def _prepare_frames(self, name: str, opened, count: int) -> Iterator[_Prepared]:  # noqa: ANN001
+        """Multi-page TIFF: each page stored as its own lossless TIFF and becomes a Page."""
+        frames = list(images.decoded_frames(opened))  # all decoded first: whole file or nothing
+        for frame in frames:
+            blob = images.frame_original(opened, frame.index)
+            digest = content_hash(blob)
+            self.store.put(digest, derivatives.MASTER, images.jpeg_bytes(frame.image, 90))
+            derivatives.save_small(self.store, digest, frame.image)
+            key = self.storage.put(blob, ".tif")
+            width, height = frame.size
+            yield _Prepared(f"{name}#{frame.index + 1}/{count}", key, digest, width, height,
+                            len(blob))
+
+    def _add_rows(self, prepared: list[_Prepared], prefill: dict[str, str]) -> list[int]:
+        """Add the pages under a savepoint; a concurrent import of the same file is a skip."""
+        for _attempt in range(3):
+            try:
+                with self.session.begin_nested():
+                    first = (self.session.scalar(select(func.max(Page.sequence)).where(
+                        Page.project_id == self.project.id)) or 0) + 1
+                    pages = [Page(project_id=self.project.id, sequence=first + i,
+                                  image_key=p.key, content_hash=p.digest, width=p.width,
+                                  height=p.height, byte_size=p.size,
+                                  original_name=p.name[:500], access=self.access,
+                                  wanted=self.project.agree_needed, prefill=dict(prefill))
+                             for i, p in enumerate(prepared)]
+                    self.session.add_all(pages)
+                    self.session.flush()
+                return [p.id for p in pages]
+            except IntegrityError:
+                prepared = [p for p in prepared if not self._exists(p.digest)]
+                if not prepared:
+                    return []
+        raise ServiceError(_l("The pages could not be numbered; please try again."))
