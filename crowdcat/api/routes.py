@@ -24,11 +24,11 @@ from crowdcat.services.errors import NotFound, ServiceError
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import next_by_token as token_claim
 from crowdcat.services.keying import submission as submissions
-from crowdcat.services.projects.snapshot import ProjectInfo
+from crowdcat.services.projects.snapshot import ProjectSnapshot
 from crowdcat.services.reconciliation.normalization import parse_date
 
 
-def _reserved_json(project: ProjectInfo, reserved: assignment.Reserved,
+def _reserved_json(project: ProjectSnapshot, reserved: assignment.Reserved,
                    fields: bool = True) -> dict:
     """A reserved page: what a client needs to show and key it (nobody else's values)."""
     prefill = {k: v for k, v in reserved.prefill.items() if v is not None and str(v).strip()}
@@ -110,9 +110,9 @@ def next_page(slug: str):
     return _reserved_response(found.project, reserved)
 
 
-def _reserved_response(project: ProjectInfo, reserved: assignment.Reserved) -> Response:
+def _reserved_response(project: ProjectSnapshot, reserved: assignment.Reserved) -> Response:
     """_reserved_json() as a response, the project's field list spliced in as serialized once
-    per project version (project_info): the same object, without encoding 3 kB per request."""
+    per project version (projects.snapshot): the same object, without encoding 3 kB per request."""
     described = _reserved_json(project, reserved, fields=False)
     body = current_app.json.dumps(described)
     body = f'{body[:-1]},"fields":{project.fields_json_text(reserved.prefill)}}}\n'

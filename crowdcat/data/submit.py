@@ -1,7 +1,7 @@
 """PostgreSQL: the submit path in three statements after the token (was six).
 
 1. lock_with_project: the page row locked, whether the volunteer keyed it and the project's
-   version (project_info's cache key): no project or field rows read;
+   version (the snapshot cache key): no project or field rows read;
 2. store_and_read: keying_sql.submit_if_room (the checks after the lock, the insert, the hold
    dropped) with the page's earlier votes and its entry read alongside: the statement runs
    after the lock, so its snapshot holds every submission committed before ours;

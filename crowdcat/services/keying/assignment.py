@@ -55,8 +55,8 @@ from crowdcat.models import (
     utcnow,
 )
 from crowdcat.services.errors import NotFound
-from crowdcat.services.projects import snapshot as project_info
-from crowdcat.services.projects.snapshot import ProjectInfo
+from crowdcat.services.projects import snapshot
+from crowdcat.services.projects.snapshot import ProjectSnapshot
 
 # Candidates tried per call on PostgreSQL before giving up (each one lost to a racing volunteer).
 MAX_ATTEMPTS = 20
@@ -157,7 +157,7 @@ def _own_reservation(session: Session, project_id: int, user_id: int) -> sa.Row 
     return sql.own_reservation(session, user_id=user_id, project_id=project_id).first()
 
 
-def _resume(session: Session, mine: sa.Row, project: ProjectInfo, user_id: int,
+def _resume(session: Session, mine: sa.Row, project: ProjectSnapshot, user_id: int,
             now: datetime, until: datetime) -> Reserved | None:
     """Renew the volunteer's reservation if its page can still be theirs; else drop it."""
     page = page_row(session, mine.page_id)
@@ -172,7 +172,7 @@ def _resume(session: Session, mine: sa.Row, project: ProjectInfo, user_id: int,
     return None
 
 
-def _claim(session: Session, project: ProjectInfo, user_id: int, now: datetime,
+def _claim(session: Session, project: ProjectSnapshot, user_id: int, now: datetime,
            until: datetime) -> Reserved | None:
     """Lock the first assignable page and reserve it (PostgreSQL skips pages others lock)."""
     postgres = is_postgres(session)
@@ -224,14 +224,14 @@ def _claim(session: Session, project: ProjectInfo, user_id: int, now: datetime,
 _LOOK_UP: Any = object()
 
 
-def reserve(session: Session, *, project: ProjectInfo, user_id: int,
+def reserve(session: Session, *, project: ProjectSnapshot, user_id: int,
             now: datetime | None = None, mine: Any = _LOOK_UP) -> Reserved | None:
     """Reserve the volunteer's next page of `project` (Core SQL only), or None.
 
     Resumes the volunteer's own reservation in the project when its page still needs them.
     Starts its own write transaction unless one is open (the caller commits).
     `mine`: the volunteer's reservation (or None) as read with the project
-    (project_info.load_with_own) in this same write transaction, saving a round trip.
+    (snapshot.load_with_own) in this same write transaction, saving a round trip.
     """
     if mine is not None and mine is not _LOOK_UP and not in_write(session):
         # Read outside this write transaction: it may be gone. (None may be stale too: then
@@ -265,7 +265,7 @@ def reserve_next(session: Session, *, project: Project, user: User,
     """
     project_id, user_id = project.id, user.id
     begin_write(session)
-    info = project_info.load(session, project_id=project_id)
+    info = snapshot.load(session, project_id=project_id)
     if info is None:
         raise NotFound(_l("This project is not open for keying."))
     reserved = reserve(session, project=info, user_id=user_id, now=now)

@@ -33,8 +33,8 @@ from crowdcat.models import ApiToken, ProjectStatus, User, utcnow
 from crowdcat.services.accounts import tokens as api_tokens
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.keying import assignment
-from crowdcat.services.projects import snapshot as project_info
-from crowdcat.services.projects.snapshot import OwnReservation, ProjectInfo
+from crowdcat.services.projects import snapshot
+from crowdcat.services.projects.snapshot import OwnReservation, ProjectSnapshot
 
 TOKENS = ApiToken.__table__
 USERS = User.__table__
@@ -45,7 +45,7 @@ class TokenClaim:
     """What one next-page request found: whose token, which project, which page."""
 
     user_id: int | None  # None: no valid token
-    project: ProjectInfo | None = None  # None: no such project
+    project: ProjectSnapshot | None = None  # None: no such project
     reserved: assignment.Reserved | None = None
     # The volunteer holds a page of the project (resume it?) or another tab of theirs
     # reserved meanwhile: assignment.reserve() decides, in a transaction.
@@ -67,7 +67,7 @@ def _statement() -> sa.Select:
     prepared statement anew on every run (1.5 ms of planning for 0.7 ms of work) because a
     plan for the values at hand looks a little cheaper; given as sub-selects, its one
     generic plan is as good and is kept. Constants are written in, the candidate returns
-    only the columns needed, the project comes back as a version (project_info).
+    only the columns needed, the project comes back as a version (projects.snapshot).
     """
     now = _time("now")
     tok = (sa.select(TOKENS.c.id.label("token_id"), USERS.c.id.label("user_id"))
@@ -136,7 +136,7 @@ def claim(session: Session, *, token: str, slug: str,
                      now=now, cutoff=now - api_tokens.USE_RESOLUTION)
     if row.user_id is None:
         return TokenClaim(None)
-    project = (project_info.of_version(session, row.project_id, row.version)
+    project = (snapshot.of_version(session, row.project_id, row.version)
                if row.project_id is not None else None)
     mine = (OwnReservation(row.own_id, row.own_page_id, row.own_expires_at)
             if row.own_id is not None else None)
@@ -200,7 +200,7 @@ def _claim_sqlite(session: Session, token: str, slug: str) -> TokenClaim:
             return TokenClaim(None)
         rows = sql.project_and_own.run(connection, dialect, slug=slug,
                                        user_id=found.user_id).all()
-        project, mine = project_info.with_own(rows)
+        project, mine = snapshot.with_own(rows)
         ready = project is not None and project.active and mine is None
         stale = found.last_used_at is None or now - found.last_used_at > api_tokens.USE_RESOLUTION
         if not ready and not stale:
@@ -227,7 +227,7 @@ def _claim_sqlite(session: Session, token: str, slug: str) -> TokenClaim:
 _RACE: Any = object()
 
 
-def _reserve_sqlite(connection: Any, dialect: Any, project: ProjectInfo, user_id: int,
+def _reserve_sqlite(connection: Any, dialect: Any, project: ProjectSnapshot, user_id: int,
                     now: datetime) -> Any:
     """Under BEGIN IMMEDIATE: the first assignable page reserved, None, or _RACE."""
     page = sql.first_candidate.run(connection, dialect, project_id=project.id, user_id=user_id,

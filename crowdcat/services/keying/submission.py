@@ -30,7 +30,7 @@ from crowdcat.models import (
 from crowdcat.services.errors import Conflict, NotFound, ServiceError
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying.validation import InvalidValues, clean_values
-from crowdcat.services.projects import snapshot as project_info
+from crowdcat.services.projects import snapshot
 from crowdcat.services.reconciliation import entries
 
 # Longer than this between opening and submitting is a break, not keying time.
@@ -138,10 +138,10 @@ def _locked(session: Session, page_id: int, user_id: int) -> tuple[Any, Any]:
     """The page row locked (with whether the volunteer keyed it) and its project, or Nones."""
     if is_postgres(session):
         row = submit_sql.lock_with_project(session, page_id=page_id, user_id=user_id).first()
-        return row, (project_info.of_version(session, row.project_id, row.version)
+        return row, (snapshot.of_version(session, row.project_id, row.version)
                      if row is not None else None)
     row = sql.page_locked_keyed(session, page_id=page_id, user_id=user_id).first()
-    return row, (project_info.load(session, project_id=row.project_id)
+    return row, (snapshot.load(session, project_id=row.project_id)
                  if row is not None else None)
 
 

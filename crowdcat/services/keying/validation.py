@@ -43,7 +43,7 @@ def _as_text(value: Any) -> str | None:
 def key_normalizer(spec: FieldSpec) -> Callable[[str], tuple[str, bool]]:
     """The field's `value -> (equality key, flagged)` as reconciliation reads it.
 
-    A field of project_info carries its own, built once per project version.
+    A field of a ProjectSnapshot carries its own, built once per project version.
     """
     own = getattr(spec, "key_normalizer", None)
     return own if own is not None else normalizer_of(spec)

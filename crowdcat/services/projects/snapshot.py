@@ -24,12 +24,12 @@ from crowdcat.services.reconciliation.rules import ProjectRules, rules_for
 
 # Distinct projects' derived data kept; beyond this the cache starts afresh (bounded memory).
 CACHE_SIZE = 64
-_cache: dict[tuple, ProjectInfo] = {}
-_by_version: dict[tuple, ProjectInfo] = {}
+_cache: dict[tuple, ProjectSnapshot] = {}
+_by_version: dict[tuple, ProjectSnapshot] = {}
 
 
 @dataclass(frozen=True)
-class KeyedField:
+class FieldSpecSnapshot:
     """A keyed field's definition (duck-types FieldSpec for validation and rules)."""
 
     key: str
@@ -53,7 +53,7 @@ class KeyedField:
 
 
 @dataclass(frozen=True)
-class ProjectInfo:
+class ProjectSnapshot:
     """A project's keying settings and keyed fields (duck-types Project for rules_for)."""
 
     id: int
@@ -63,7 +63,7 @@ class ProjectInfo:
     max_submissions: int
     reservation_minutes: int
     weighted_votes: bool
-    keyed_fields: tuple[KeyedField, ...]
+    keyed_fields: tuple[FieldSpecSnapshot, ...]
     _derived: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -71,7 +71,7 @@ class ProjectInfo:
         """Whether volunteers may key the project now."""
         return self.status == ProjectStatus.ACTIVE
 
-    def fields_for(self, prefill: dict[str, Any] | None) -> list[KeyedField]:
+    def fields_for(self, prefill: dict[str, Any] | None) -> list[FieldSpecSnapshot]:
         """The fields a volunteer types on a page (prefilled imported values are fixed)."""
         fixed = _prefilled_keys(prefill)
         return [spec for spec in self.keyed_fields if spec.key not in fixed]
@@ -108,15 +108,15 @@ def _prefilled_keys(prefill: dict[str, Any] | None) -> set[str]:
 
 
 def load(session: Session, *, slug: str | None = None,
-         project_id: int | None = None) -> ProjectInfo | None:
+         project_id: int | None = None) -> ProjectSnapshot | None:
     """The project by slug or id with its keyed fields (one query), or None."""
     rows = (sql.project_by_slug(session, slug=slug) if slug is not None
             else sql.project_by_id(session, project_id=project_id)).all()
     return _info(rows, [tuple(row) for row in rows])
 
 
-def of_version(session: Session, project_id: int, fingerprint: str) -> ProjectInfo | None:
-    """The project's ProjectInfo at this version(): from the cache, else read whole and kept."""
+def of_version(session: Session, project_id: int, fingerprint: str) -> ProjectSnapshot | None:
+    """The project's ProjectSnapshot at this version(): from the cache, else read whole and kept."""
     key = (project_id, fingerprint)
     info = _by_version.get(key)
     if info is None:
@@ -138,13 +138,13 @@ class OwnReservation(NamedTuple):
 
 
 def load_with_own(session: Session, *, slug: str,
-                  user_id: int) -> tuple[ProjectInfo | None, OwnReservation | None]:
+                  user_id: int) -> tuple[ProjectSnapshot | None, OwnReservation | None]:
     """The project by slug and the volunteer's reservation in it, in one query."""
     return with_own(sql.project_and_own(session, slug=slug, user_id=user_id).all())
 
 
-def with_own(rows: Sequence[Any]) -> tuple[ProjectInfo | None, OwnReservation | None]:
-    """The ProjectInfo and own reservation of keying_sql.project_and_own's rows."""
+def with_own(rows: Sequence[Any]) -> tuple[ProjectSnapshot | None, OwnReservation | None]:
+    """The ProjectSnapshot and own reservation of keying_sql.project_and_own's rows."""
     if not rows:
         return None, None
     cut = -sql.OWN_COLUMNS
@@ -155,8 +155,8 @@ def with_own(rows: Sequence[Any]) -> tuple[ProjectInfo | None, OwnReservation | 
     return info, own
 
 
-def _info(rows: Sequence[Any], contents: list[tuple]) -> ProjectInfo | None:
-    """The ProjectInfo of a project's rows (`contents`: their project and field columns)."""
+def _info(rows: Sequence[Any], contents: list[tuple]) -> ProjectSnapshot | None:
+    """The ProjectSnapshot of a project's rows (`contents`: their project and field columns)."""
     if not rows:
         return None
     # Keyed by the whole content (JSON as text): any edit makes a new entry, no stale fields.
@@ -164,13 +164,13 @@ def _info(rows: Sequence[Any], contents: list[tuple]) -> ProjectInfo | None:
     info = _cache.get(signature)
     if info is None:
         first = rows[0]
-        info = ProjectInfo(
+        info = ProjectSnapshot(
             id=first.id, slug=first.slug, status=first.status,
             agree_needed=first.agree_needed, max_submissions=first.max_submissions,
             reservation_minutes=first.reservation_minutes,
             weighted_votes=bool(first.weighted_votes),
             keyed_fields=tuple(
-                KeyedField(key=r.key, kind=r.kind, labels=json.loads(r.labels) or {},
+                FieldSpecSnapshot(key=r.key, kind=r.kind, labels=json.loads(r.labels) or {},
                            help=json.loads(r.help) or {}, required=bool(r.required),
                            choices=json.loads(r.choices) or [],
                            options=json.loads(r.options) or {})

@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from crowdcat.models import ApiToken, FieldSpec, ProjectStatus, Reservation, utcnow
 from crowdcat.services.accounts import tokens as api_tokens
 from crowdcat.services.keying import next_by_token as token_claim
-from crowdcat.services.projects import snapshot as project_info
+from crowdcat.services.projects import snapshot
 from tests.factories_keying import reserve
 
 
@@ -91,10 +91,10 @@ def test_another_tabs_hold_won_between_the_reads_and_the_claim(session, factory,
     user = factory.user()
     raw = token_of(session, user)
     assert reserve(session, project, user).id == first.id  # the other tab
-    real = project_info.with_own
+    real = snapshot.with_own
     # The reads as they were a moment before the other tab reserved (PostgreSQL reads and
     # claims in one statement: there the hold is seen and resumed all the same).
-    monkeypatch.setattr(project_info, "with_own", lambda rows: (real(rows)[0], None))
+    monkeypatch.setattr(snapshot, "with_own", lambda rows: (real(rows)[0], None))
     found = token_claim.next_page(session, token=raw, slug=project.slug)
     session.commit()
     assert found.reserved.page_id == first.id

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 
-from crowdcat.services.projects import snapshot as project_info
+from crowdcat.services.projects import snapshot
 
 
 def test_the_field_list_as_text_is_the_field_list_without_the_prefilled_ones(session, factory):
     project = factory.project()
     session.commit()
-    info = project_info.load(session, slug=project.slug)
+    info = snapshot.load(session, slug=project.slug)
     for prefill in ({}, {"title": "題名已知"}, {"title": "  "}):
         text = info.fields_json_text(prefill)
         assert json.loads(text) == info.fields_json(prefill)
