@@ -40,7 +40,7 @@ class Entry(Base):
     reconciled: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # Final values per field, set by review; NULL until reviewed.
     values: Mapped[dict[str, Any] | None] = mapped_column("final_values", JSONType)
-    # Facts about the final values, stamped at approval (services/entry_facts.py): the ISO
+    # Facts about the final values, stamped at approval (services/reconciliation/facts.py): the ISO
     # readings of values that read as dates, {key: [iso, precision]}; whether every value
     # goes into a spreadsheet as it is; the fingerprint of the code that worked them out.
     final_dates: Mapped[dict[str, Any] | None] = mapped_column(JSONType)

@@ -18,7 +18,7 @@ every cell to the leader alone). It comes in two forms:
 
 Both run in one REPEATABLE READ transaction (export._open): one snapshot for the check, the
 dates and the rows. The output is byte-identical to the generic path either way
-(tests/services/test_export_copy.py): empty cells are NULL (COPY writes NULL unquoted, as
+(tests/data/test_copy.py): empty cells are NULL (COPY writes NULL unquoted, as
 Python's csv module writes ""), and PostgreSQL quotes exactly what Python's minimal quoting
 quotes. A reference format with format specs ("{item_no:>4}") is left to Python: supported().
 """
