@@ -60,6 +60,8 @@ class Stored:
 class AlreadySubmitted(Conflict):
     """The volunteer has already keyed or skipped this page; `submission` is that record."""
 
+    code = "already_submitted"
+
     def __init__(self, submission: Submission) -> None:
         super().__init__(_l("You have already keyed this page; your first submission was kept."))
         self.submission = submission
@@ -67,6 +69,8 @@ class AlreadySubmitted(Conflict):
 
 class NoLongerNeeded(Conflict):
     """The page has all the submissions it needs (for example after a reservation expired)."""
+
+    code = "no_longer_needed"
 
 
 def keyed_specs(page: Page) -> list:

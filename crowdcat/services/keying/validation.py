@@ -20,6 +20,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 class InvalidValues(ServiceError):
     """Some typed values were refused; `errors` maps field keys to messages."""
 
+    code = "invalid_values"
+
     def __init__(self, errors: Mapping[str, Any]) -> None:
         super().__init__(_l("Some values could not be accepted. Nothing was saved."))
         self.errors = dict(errors)

@@ -19,6 +19,8 @@ DEFAULT_MAX_LENGTH = 1_000
 class InvalidValues(ServiceError):
     """Some decided values were refused; `errors` maps field keys to messages."""
 
+    code = "invalid_values"
+
     def __init__(self, errors: dict[str, Any]) -> None:
         super().__init__(
             _l("Some values could not be accepted. Nothing was saved."), field=next(iter(errors))

@@ -33,6 +33,8 @@ Image.MAX_IMAGE_PIXELS = None
 class ImageRejected(ServiceError):
     """A file that is not an image we accept; `message` says why in the user's language."""
 
+    code = "image_rejected"
+
 
 @dataclass(frozen=True)
 class Frame:
