@@ -4,26 +4,31 @@ How a field is decided:
 
 1. Every vote's value is normalized for its field kind (``normalize.normalize_value``); values
    with equal keys form one group. Blank (empty, missing, or one of the field's blank words)
-   is a group of its own, with key "".
-2. Long text is grouped by similarity as well: the distinct non-blank keys are sorted by
-   (number of votes descending, key ascending); walking that order, a key joins the first
-   existing group whose *leader* (its first key) has ``rapidfuzz.fuzz.ratio >= fuzzy_threshold``
-   with it, otherwise it leads a new group. The order depends only on the multiset of values,
-   so submission order never changes the groups.
+   is a group of its own, with key "". Text fields (``loose``, on by default for text and long
+   text) also treat values with equal loose keys as equal: punctuation, spaces and list joiners
+   ignored (``keys.loose_key``).
+2. Long text is grouped by similarity as well, and fields with ``contain`` (on by default for
+   long text) group a truncated reading with the complete one; values whose numbers differ are
+   never grouped this way (``grouping``, ``keys``).
 3. A group wins when it has at least ``agree`` votes and strictly more weight than every other
    group. With the default weight 1.0 this is plain counting: 2 of 3 wins, 2 against 2 does
    not. Weights (``weights_from_history``) can break such ties but can never let one trusted
    volunteer decide alone, because the vote count must still reach ``agree``.
-4. Status: ``blank`` if the blank group wins, ``unanimous`` if every vote is in the winning
-   group, ``majority`` if it wins otherwise, ``conflict`` if nothing wins (yet).
+4. Blank wins only by a margin: against substantive values it needs ``agree`` more votes than
+   they have together, so two blanks against one typed ``38620`` ask for another volunteer
+   (and a reviewer, at the maximum) instead of losing the number. A blank word counts as blank.
+5. Status: ``blank`` if the blank group wins; ``unanimous`` if every vote is in the winning
+   group and the group is one of equal values (exact, normalized or loose); ``majority`` if it
+   wins otherwise (a fuzzy or contained group is at most a majority, its members listed in
+   ``spellings``); ``conflict`` if nothing wins (yet). ``FieldResult.how`` says which rule
+   decided, with the agreeing count (``results``).
 
 The page verdict is ``done`` when every field is decided, otherwise ``needs_more`` while fewer
 than ``maximum`` submissions exist and ``conflict`` once the maximum is reached.
 
 Groups are listed by weight (= votes when unweighted) descending, then votes, then key. A group
-shows its commonest original spelling (ties: the smallest in code-point order); voters are
-sorted. Results are plain slotted dataclasses (cheap to build, which matters at 10^5 pages):
-treat them as read-only, and store them with ``to_dict``.
+shows the spelling chosen by ``grouping.shown_spellings`` (most votes, then the medoid; the
+most complete reading for a contained group); voters are sorted.
 """
 
 from __future__ import annotations
@@ -31,15 +36,29 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
-from rapidfuzz import fuzz
-
+from crowdcat.services.reconciliation.grouping import Cluster, clusters, shown_spellings
 from crowdcat.services.reconciliation.normalization import make_normalizer, precision_of
+from crowdcat.services.reconciliation.results import (
+    EQUAL,
+    FieldResult,
+    Group,
+    PageResult,
+    Status,
+    Verdict,
+    how_label,
+)
+
+__all__ = [
+    "KINDS", "FieldResult", "FieldRule", "Group", "PageResult", "Rules", "Status", "Verdict",
+    "Vote", "reconcile", "weights_from_history",
+]
 
 KINDS = ("text", "long_text", "integer", "date", "select", "reference")
-Status = Literal["unanimous", "majority", "conflict", "blank"]
-Verdict = Literal["done", "needs_more", "conflict"]
+# The kinds the loose key and containment apply to, and those they are on for by default.
+TEXT_KINDS = ("text", "long_text")
+CONTAIN_BY_DEFAULT = ("long_text",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +71,9 @@ class FieldRule:
     fuzzy_threshold: int = 90
     blank_values: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    # Text only: None takes the kind's default (loose: text and long text; contain: long text).
+    loose: bool | None = None
+    contain: bool | None = None
     # value -> (key, flagged), cached per rule; built from the settings above.
     normalizer: Callable[[str], tuple[str, bool]] = field(init=False, repr=False, compare=False)
 
@@ -67,6 +89,11 @@ class FieldRule:
             self.kind, self.fold_variants, tuple(self.blank_values), tuple(self.choices)
         )
         object.__setattr__(self, "normalizer", normalizer)  # frozen: set once, here
+        text = self.kind in TEXT_KINDS
+        loose = text if self.loose is None else self.loose and text
+        contain = self.kind in CONTAIN_BY_DEFAULT if self.contain is None else self.contain
+        object.__setattr__(self, "loose", bool(loose))
+        object.__setattr__(self, "contain", bool(contain) and text)
 
     @classmethod
     def from_options(cls, key: str, kind: str, options: Mapping[str, Any]) -> FieldRule:
@@ -74,16 +101,21 @@ class FieldRule:
         threshold = options.get("fuzzy_threshold", 90)
         if isinstance(threshold, bool) or not isinstance(threshold, int | float):
             raise ValueError(f"field {key!r}: fuzzy_threshold must be a number")
-        fold = options.get("fold_variants", False)
-        if not isinstance(fold, bool):
-            raise ValueError(f"field {key!r}: fold_variants must be true or false")
+        switches = {}
+        for name, default in (("fold_variants", False), ("loose", None), ("contain", None)):
+            value = options.get(name, default)
+            if value is not default and not isinstance(value, bool):
+                raise ValueError(f"field {key!r}: {name} must be true or false")
+            switches[name] = value
         return cls(
             key=key,
             kind=kind,
-            fold_variants=fold,
+            fold_variants=switches["fold_variants"],
             fuzzy_threshold=int(threshold),
             blank_values=_strings(key, "blank_values", options.get("blank_values", ())),
             choices=_strings(key, "choices", options.get("choices", ())),
+            loose=switches["loose"],
+            contain=switches["contain"],
         )
 
 
@@ -127,102 +159,6 @@ class Vote:
             raise ValueError(f"vote weight must be positive and finite, got {self.weight}")
 
 
-@dataclass(slots=True)
-class Group:
-    """Values that count as equal, with who typed them and how."""
-
-    value: str
-    normalized: str
-    votes: int
-    weight: float
-    voters: tuple[str, ...]
-    spellings: dict[str, int]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-serializable dict."""
-        return {
-            "value": self.value,
-            "normalized": self.normalized,
-            "votes": self.votes,
-            "weight": self.weight,
-            "voters": list(self.voters),
-            "spellings": dict(self.spellings),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Group:
-        """Rebuild a group from ``to_dict`` output."""
-        voters, spellings = tuple(data["voters"]), dict(data["spellings"])
-        return cls(
-            data["value"], data["normalized"], data["votes"], data["weight"], voters, spellings
-        )
-
-
-@dataclass(slots=True)
-class FieldResult:
-    """The outcome for one field: the decided value (original spelling) and the alternatives."""
-
-    key: str
-    value: str | None
-    status: Status
-    normalized: str | None
-    precision: str | None
-    flagged: bool
-    groups: tuple[Group, ...]
-
-    @property
-    def decided(self) -> bool:
-        """Tell whether the field needs no more votes."""
-        return self.status != "conflict"
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-serializable dict."""
-        return {
-            "key": self.key,
-            "value": self.value,
-            "status": self.status,
-            "normalized": self.normalized,
-            "precision": self.precision,
-            "flagged": self.flagged,
-            "groups": [group.to_dict() for group in self.groups],
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> FieldResult:
-        """Rebuild a field result from ``to_dict`` output."""
-        groups = tuple(Group.from_dict(group) for group in data["groups"])
-        status, precision, flagged = data["status"], data["precision"], data["flagged"]
-        return cls(
-            data["key"], data["value"], status, data["normalized"], precision, flagged, groups
-        )
-
-
-@dataclass(slots=True)
-class PageResult:
-    """The outcome for a page: its verdict and each field's result, in the project's field order."""
-
-    verdict: Verdict
-    fields: dict[str, FieldResult] = field(default_factory=dict)
-    submissions: int = 0
-
-    def to_dict(self) -> dict[str, Any]:
-        """Return a JSON-serializable dict (stored in the page's JSON column)."""
-        return {
-            "verdict": self.verdict,
-            "submissions": self.submissions,
-            "fields": {key: result.to_dict() for key, result in self.fields.items()},
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PageResult:
-        """Rebuild a page result from ``to_dict`` output."""
-        return cls(
-            verdict=data["verdict"],
-            submissions=data["submissions"],
-            fields={key: FieldResult.from_dict(value) for key, value in data["fields"].items()},
-        )
-
-
 def weights_from_history(
     agreed: int, total: int, prior_agreed: float = 4.0, prior_total: float = 5.0
 ) -> float:
@@ -240,32 +176,23 @@ def weights_from_history(
     return ((agreed + prior_agreed) / (total + prior_total)) / (prior_agreed / prior_total)
 
 
-def _count_spellings(typed: list[str]) -> dict[str, int]:
-    """Count spellings, commonest first, ties in text order (so the first is the shown value)."""
-    counts: dict[str, int] = {}
-    for spelling in typed:
-        counts[spelling] = counts.get(spelling, 0) + 1
-    if len(counts) == 1:
-        return counts
-    if len(counts) == len(typed):  # all different (the usual case for dates): text order
-        return dict.fromkeys(sorted(typed), 1)
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
-
-
-def _fuzzy_merge(members: dict[str, list[int]], threshold: int) -> dict[str, list[int]]:
-    """Merge near-equal long-text groups by leader clustering in a submission-independent order."""
-    blank = members.pop("", None)
-    merged: dict[str, list[int]] = {}
-    for key, indices in sorted(members.items(), key=lambda item: (-len(item[1]), item[0])):
-        for leader, leader_indices in merged.items():
-            if fuzz.ratio(leader, key, score_cutoff=threshold):
-                leader_indices += indices
-                break
-        else:
-            merged[key] = list(indices)
-    if blank is not None:
-        merged[""] = blank
-    return merged
+def _group(
+    votes: Sequence[Vote], typed: list[str], keys: list[tuple[str, bool]], cluster: Cluster
+) -> tuple[Group, bool]:
+    """Build a Group (and whether any of its values is flagged) from a cluster of votes."""
+    indices = cluster.indices
+    spellings = shown_spellings(typed, keys, indices, cluster.how == "contained")
+    value = next(iter(spellings))
+    group = Group(
+        value,
+        keys[typed.index(value)][0],
+        len(indices),
+        # fsum is exactly rounded, hence independent of the order of the votes.
+        math.fsum(votes[i].weight for i in indices),
+        tuple(sorted(votes[i].voter for i in indices)),
+        spellings,
+    )
+    return group, any(keys[i][1] for i in indices)
 
 
 def _single_group(
@@ -280,15 +207,20 @@ def _single_group(
         return typed, keys
     # Different spellings of one value (民國37年 / 1948): one group, no vote needed.
     normalized, flagged = keys[0]
-    spellings = _count_spellings(typed)
+    spellings = shown_spellings(typed, keys, range(count))
     value = next(iter(spellings))
     group = Group(value, normalized, count, weight, everyone, spellings)
     if count < agree:
-        return FieldResult(rule.key, None, "conflict", None, None, flagged, (group,))
+        how = how_label("undecided", count, count)
+        return FieldResult(rule.key, None, "conflict", None, None, flagged, (group,), how)
     if not normalized:
-        return FieldResult(rule.key, None, "blank", None, None, False, (group,))
+        how = how_label("blank_words" if any(typed) else "exact", count, count)
+        return FieldResult(rule.key, None, "blank", None, None, False, (group,), how)
+    how = how_label("exact" if len(spellings) == 1 else "normalized", count, count)
     precision = precision_of(normalized) if rule.kind == "date" and not flagged else None
-    return FieldResult(rule.key, value, "unanimous", normalized, precision, flagged, (group,))
+    return FieldResult(
+        rule.key, value, "unanimous", normalized, precision, flagged, (group,), how
+    )
 
 
 def _vote(
@@ -298,51 +230,49 @@ def _vote(
     keys: list[tuple[str, bool]],
     agree: int,
 ) -> FieldResult:
-    """Group votes whose values differ, merge near-equal long text, and apply the vote rule."""
-    members: dict[str, list[int]] = {}
-    for index, (normalized, _) in enumerate(keys):
-        members.setdefault(normalized, []).append(index)
-    if rule.kind == "long_text" and len(members) > 1:
-        members = _fuzzy_merge(members, rule.fuzzy_threshold)
-    groups = []
-    for normalized, indices in members.items():
-        spellings = _count_spellings([typed[i] for i in indices])
-        group = Group(
-            next(iter(spellings)),
-            normalized,
-            len(indices),
-            # fsum is exactly rounded, hence independent of the order of the votes.
-            math.fsum(votes[i].weight for i in indices),
-            tuple(sorted(votes[i].voter for i in indices)),
-            spellings,
-        )
-        groups.append((group, any(keys[i][1] for i in indices)))
+    """Group votes whose values differ (``grouping.clusters``) and apply the vote rule."""
+    found = clusters(rule, typed, keys)
+    groups = [(*_group(votes, typed, keys, cluster), cluster) for cluster in found]
     # Heaviest first (= most votes when unweighted), then most votes, then key: deterministic.
-    groups.sort(key=lambda pair: (-pair[0].weight, -pair[0].votes, pair[0].normalized))
-    return _decide(rule, groups, len(votes), agree)
+    groups.sort(key=lambda item: (-item[0].weight, -item[0].votes, item[0].normalized))
+    return _decide(rule, groups, typed, len(votes), agree)
 
 
 def _decide(
-    rule: FieldRule, groups: list[tuple[Group, bool]], submissions: int, agree: int
+    rule: FieldRule,
+    groups: list[tuple[Group, bool, Cluster]],
+    typed: list[str],
+    submissions: int,
+    agree: int,
 ) -> FieldResult:
-    """Apply the vote rule to (group, flagged) pairs, heaviest first."""
-    alternatives = tuple(group for group, _ in groups)
-    top = alternatives[0] if alternatives else None
-    wins = top is not None and top.votes >= agree
+    """Apply the vote rule to (group, flagged, cluster) triples, heaviest first."""
+    alternatives = tuple(group for group, _, _ in groups)
+    top = alternatives[0]
+    wins = top.votes >= agree
+    how = groups[0][2].how
     if wins and len(groups) > 1:
-        runner_up = alternatives[1].weight
+        runner_up = alternatives[1]
         # Weights are floats: a margin below rounding noise is a tie, not a win.
-        wins = top.weight - runner_up > 1e-9 * max(1.0, top.weight)
-    if not wins or top is None:
-        flagged = any(flag for _, flag in groups)
-        return FieldResult(rule.key, None, "conflict", None, None, flagged, alternatives)
+        wins = top.weight - runner_up.weight > 1e-9 * max(1.0, top.weight)
+        if top.votes <= runner_up.votes:
+            how = "weighted"
+    if wins and top.normalized == "" and len(groups) > 1:
+        # Blank against substantive values: only by a clear margin (module docstring, 4).
+        wins = 2 * top.votes - submissions >= agree
+    if not wins:
+        flagged = any(flag for _, flag, _ in groups)
+        label = how_label("undecided", top.votes, submissions)
+        return FieldResult(rule.key, None, "conflict", None, None, flagged, alternatives, label)
     if top.normalized == "":
-        return FieldResult(rule.key, None, "blank", None, None, False, alternatives)
-    status: Status = "unanimous" if top.votes == submissions else "majority"
+        words = any(typed[i] for i in groups[0][2].indices)
+        label = how_label("blank_words" if words else "exact", top.votes, submissions)
+        return FieldResult(rule.key, None, "blank", None, None, False, alternatives, label)
+    status: Status = "unanimous" if top.votes == submissions and how in EQUAL else "majority"
     flagged = groups[0][1]
     precision = precision_of(top.normalized) if rule.kind == "date" and not flagged else None
     return FieldResult(
-        rule.key, top.value, status, top.normalized, precision, flagged, alternatives
+        rule.key, top.value, status, top.normalized, precision, flagged, alternatives,
+        how_label(how, top.votes, submissions),
     )
 
 
@@ -354,6 +284,7 @@ def reconcile(rules: Rules, votes: Sequence[Vote]) -> PageResult:
     getters = [vote.values.get for vote in votes]
     fields: dict[str, FieldResult] = {}
     decided = 0
+    exact, blank = how_label("exact", count, count), how_label("blank_words", count, count)
     # This loop runs for every field of every page: it is written for speed (a page is
     # reconciled on every submission, and offline runs reach hundreds of thousands of pages).
     for rule in rules.fields:
@@ -365,15 +296,19 @@ def reconcile(rules: Rules, votes: Sequence[Vote]) -> PageResult:
             normalized, flagged = rule.normalizer(value)
             group = (Group(value, normalized, count, weight, everyone, {value: count}),)
             if count < agree:
-                result = FieldResult(key, None, "conflict", None, None, flagged, group)
+                result = FieldResult(key, None, "conflict", None, None, flagged, group,
+                                     how_label("undecided", count, count))
             elif not normalized:
-                result = FieldResult(key, None, "blank", None, None, False, group)
+                result = FieldResult(key, None, "blank", None, None, False, group,
+                                     blank if value else exact)
                 decided += 1
             else:
                 precision = None
                 if rule.kind == "date" and not flagged:
                     precision = precision_of(normalized)
-                result = FieldResult(key, value, "unanimous", normalized, precision, flagged, group)
+                result = FieldResult(
+                    key, value, "unanimous", normalized, precision, flagged, group, exact
+                )
                 decided += 1
         elif count:
             single = _single_group(rule, raws, everyone, weight, agree)
@@ -382,7 +317,7 @@ def reconcile(rules: Rules, votes: Sequence[Vote]) -> PageResult:
             result = single
             decided += result.status != "conflict"
         else:
-            result = FieldResult(key, None, "conflict", None, None, False, ())
+            result = FieldResult(key, None, "conflict", None, None, False, (), None)
         fields[key] = result
     if decided == len(fields):
         verdict: Verdict = "done"

@@ -21,7 +21,9 @@ PAGES = FieldRule("pages", "integer")
 NOTES = FieldRule("notes", "long_text", fuzzy_threshold=85, blank_values=("無", "不詳"))
 LEVEL = FieldRule("classification", "select", choices=("機密", "秘密", "普通"))
 CREATOR = FieldRule("creator", "text", fold_variants=True)
-RULES = Rules((TITLE, DATE, PAGES, NOTES, LEVEL, CREATOR), agree=2, maximum=5)
+SUBJECT = FieldRule("subject", "text", fold_variants=True, contain=True)
+LOCALITY = FieldRule("locality", "long_text", fuzzy_threshold=85, blank_values=("unknown",))
+RULES = Rules((TITLE, DATE, PAGES, NOTES, LEVEL, CREATOR, SUBJECT, LOCALITY), agree=2, maximum=5)
 
 
 def votes(*rows: dict[str, str]) -> list[Vote]:
@@ -104,10 +106,16 @@ def test_blank_words_vote_as_blank() -> None:
 
 
 def test_blank_against_a_value() -> None:
-    _, notes = one_field(NOTES, "", "附清冊一份", "")
-    assert notes.status == "blank"
+    # Two blanks do not silently drop a typed value: the page asks for another volunteer.
+    page, notes = one_field(NOTES, "", "附清冊一份", "")
+    assert (notes.status, notes.how, page.verdict) == ("conflict", "undecided 2/3", "needs_more")
+    page, notes = one_field(NOTES, "", "附清冊一份", "", "")
+    assert (notes.status, notes.how) == ("blank", "exact 3/4")
     _, notes = one_field(NOTES, "", "附清冊一份")
     assert notes.status == "conflict"
+    # ... unless the lone value is one of the field's blank words.
+    _, notes = one_field(NOTES, "", "不詳", "")
+    assert (notes.status, notes.how) == ("blank", "blank_words 3/3")
 
 
 def test_select_is_exact_and_flags_unlisted_choices() -> None:
@@ -191,7 +199,12 @@ def test_round_trip_through_json() -> None:
         "precision",
         "flagged",
         "groups",
+        "how",
     }
+    assert data["fields"]["title"]["how"] == "exact 2/2"
+    # A record stored before "how" existed still reads.
+    del data["fields"]["title"]["how"]
+    assert PageResult.from_dict(data).fields["title"].how is None
 
 
 # --- properties ---------------------------------------------------------------------------------
@@ -203,6 +216,11 @@ VALUES = {
     "notes": ["附清冊一份", "附清册一份", "附收據三張", "無", "", "本件係抄件，字跡模糊"],
     "classification": ["機密", "秘密", "普通", "机密", ""],
     "creator": ["廣東省政府", "广东省政府", "省政府", ""],
+    "subject": ["關於辦理戶口普查的代電", "辦理戶口普查代電", "辦理戶口普查、登記代電",
+                "辦理戶口普查 登記代電", "關於辦理戶口普查的代電附件", "戶口普查", ""],
+    "locality": ["Burned oak scrub, plot 7", "Burned oak scrub", "Burned oak scrub, plot 1",
+                 "Burned oak scrub plot 7", "Burnt oak scrub, plot 7", "unknown", "",
+                 "N 29.4769, W 86.6196", "N 24.4769, W 87.6196", "N 29.4769, W 86.6196 sand"],
 }
 vote_values = st.fixed_dictionaries(
     {key: st.sampled_from(options) for key, options in VALUES.items()}
