@@ -2,6 +2,7 @@
 from crowdcat.models.audit import AuditEvent
 from crowdcat.models.base import Base, utcnow
 from crowdcat.models.entry import Entry, EntryStatus
+from crowdcat.models.ocr import PageText
 from crowdcat.models.page import Access, Page, PageStatus, Reservation
 from crowdcat.models.project import FieldKind, FieldSpec, Project, ProjectStatus
 from crowdcat.models.submission import SkipReason, Submission
@@ -9,6 +10,6 @@ from crowdcat.models.user import ApiToken, Role, User
 
 __all__ = [
     "Access", "ApiToken", "AuditEvent", "Base", "Entry", "EntryStatus", "FieldKind", "FieldSpec",
-    "Page", "PageStatus", "Project", "ProjectStatus", "Reservation", "Role", "SkipReason",
-    "Submission", "User", "utcnow",
+    "Page", "PageStatus", "PageText", "Project", "ProjectStatus", "Reservation", "Role",
+    "SkipReason", "Submission", "User", "utcnow",
 ]

@@ -52,6 +52,8 @@ class Project(Base):
     reservation_minutes: Mapped[int] = mapped_column(default=30)
     weighted_votes: Mapped[bool] = mapped_column(default=False)
     allow_self_review: Mapped[bool] = mapped_column(default=False)
+    # Whether OCR may read the project's restricted pages (their text is still staff-only).
+    ocr_restricted: Mapped[bool] = mapped_column(default=False)
     # How the archival reference (檔號) is composed from the reference-part fields.
     reference_format: Mapped[str] = mapped_column(
         sa.String(200), default=DEFAULT_REFERENCE_FORMAT

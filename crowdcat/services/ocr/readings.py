@@ -1,0 +1,36 @@
+"""What the keying and review screens may show of a page's machine reading.
+
+Only the routes that serve a reading read this table: next page and submit never do. Who
+may see a reading is who may see the scan (services.access.can_view_scan): staff, or the
+volunteer the page was given to; a restricted page's reading never reaches a volunteer.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from crowdcat.models import Page, PageText
+from crowdcat.services.ocr.engines import DEFAULT_ENGINE
+
+
+def latest(session: Session, page_id: int) -> PageText | None:
+    """The page's reading: the default engine's if there is one, else the newest."""
+    return session.scalars(
+        select(PageText).where(PageText.page_id == page_id)
+        .order_by(case((PageText.engine == DEFAULT_ENGINE, 0), else_=1),
+                  PageText.created_at.desc()).limit(1)).first()
+
+
+def as_json(page: Page, reading: PageText | None) -> dict[str, Any]:
+    """The reading as the screens' scripts take it (lines in reading order, boxes in pixels)."""
+    base: dict[str, Any] = {"page_id": page.id, "width": page.width, "height": page.height}
+    if reading is None:
+        return base | {"status": "missing", "lines": []}
+    lines = [{"text": line["text"], "confidence": line["confidence"], "box": line["box"],
+              "vertical": line.get("vertical", False)} for line in reading.lines]
+    status = "unreadable" if reading.error else "ready"
+    return base | {"status": status, "engine": reading.engine,
+                   "model_version": reading.model_version, "vertical": reading.vertical,
+                   "created_at": reading.created_at.isoformat(), "lines": lines}
