@@ -11,12 +11,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from tqdm import tqdm
 
+from crowdcat.cli.ocr import read_pages
 from crowdcat.extensions import db
 from crowdcat.models import Access, Project
 from crowdcat.services.errors import ServiceError
+from crowdcat.services.ocr.engines import DEFAULT_ENGINE
 from crowdcat.services.scans.ingest import REJECTED, Importer, Report, Source
 from crowdcat.services.scans.sources import folder_sources, manifest_sources, read_metadata
 from crowdcat.services.scans.storage import storage_for
+from crowdcat.unit_of_work import unit_of_work
 
 # Files per commit: an interruption loses at most one batch, and a rerun skips the rest.
 BATCH = 20
@@ -37,8 +40,11 @@ def _project(slug: str) -> Project:
     return project
 
 
-def _run(project: Project, sources: list[Source], restricted: bool) -> None:
-    """Import with a progress bar, commit in batches, print bad files, fail if any."""
+def _run(project: Project, sources: list[Source], restricted: bool, ocr: bool = False) -> None:
+    """Import with a progress bar, commit in batches, print bad files, fail if any.
+
+    ocr: then read the new pages' text (crowdcat ocr), those OCR may read.
+    """
     config = current_app.config
     importer = Importer(db.session, project, storage_for(config),
                         access=Access.RESTRICTED if restricted else Access.OPEN,
@@ -50,12 +56,13 @@ def _run(project: Project, sources: list[Source], restricted: bool) -> None:
             if outcome.status == REJECTED:
                 tqdm.write(f"{outcome.name}: {outcome.reason}", file=sys.stderr)
 
-        try:
-            report = importer.run(sources, batch=BATCH, commit=db.session.commit,
-                                  progress=progress)
-        except BaseException:
-            db.session.rollback()  # the batches already committed stay; a rerun skips them
-            raise
+        # A commit per batch; on an error the command's unit of work rolls back the batch
+        # under way, the batches already committed stay and a rerun skips them.
+        report = importer.run(sources, batch=BATCH, commit=db.session.commit,
+                              progress=progress)
+    if ocr:
+        read_pages(project, [pid for outcome in report.outcomes for pid in outcome.page_ids],
+                   DEFAULT_ENGINE)
     _summary(report)
 
 
@@ -77,8 +84,11 @@ def _summary(report: Report) -> None:
 @click.option("--metadata", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="CSV: a filename column and field columns (e.g. 全宗號, 目錄號, 案卷號) "
                    "whose values are pre-filled.")
+@click.option("--ocr", is_flag=True, help="Then read the new pages' text with OCR (offline).")
 @with_appcontext
-def import_folder(project: str, folder: Path, restricted: bool, metadata: Path | None) -> None:
+@unit_of_work
+def import_folder(project: str, folder: Path, restricted: bool, metadata: Path | None,
+                  ocr: bool) -> None:
     """Import the image files of FOLDER into PROJECT, in natural file-name order.
 
     Files already in the project are skipped, so a rerun continues an interrupted import.
@@ -91,15 +101,17 @@ def import_folder(project: str, folder: Path, restricted: bool, metadata: Path |
                                  prefill)
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
-    _run(target, sources, restricted)
+    _run(target, sources, restricted, ocr)
 
 
 @click.command("import-manifest")
 @click.argument("project")
 @click.argument("manifest", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--restricted", is_flag=True, help="Mark the pages restricted (staff only).")
+@click.option("--ocr", is_flag=True, help="Then read the new pages' text with OCR (offline).")
 @with_appcontext
-def import_manifest(project: str, manifest: Path, restricted: bool) -> None:
+@unit_of_work
+def import_manifest(project: str, manifest: Path, restricted: bool, ocr: bool) -> None:
     """Import the images of a IIIF Presentation 2 or 3 MANIFEST file into PROJECT, in its order.
 
     Images are files relative to the manifest or http(s) URLs (fetched with a timeout and
@@ -112,7 +124,7 @@ def import_manifest(project: str, manifest: Path, restricted: bool) -> None:
                                    max_bytes=config["IMPORT_MAX_FILE_MB"] * 2**20)
     except ServiceError as exc:
         raise click.ClickException(str(exc)) from exc
-    _run(target, sources, restricted)
+    _run(target, sources, restricted, ocr)
 
 
 COMMANDS = (import_folder, import_manifest)
