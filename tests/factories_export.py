@@ -35,6 +35,7 @@ class ExportFactory(Factory):
         reviewer: User | None = None,
         reviewed_at: datetime | None = None,
         statuses: dict[str, str] | None = None,
+        hows: dict[str, str] | None = None,
         submission_count: int = 3,
     ) -> Entry:
         """An entry of a new page; approved (with reviewer and time) unless told otherwise."""
@@ -45,6 +46,7 @@ class ExportFactory(Factory):
             values=values,
             reconciled={"verdict": "done", "submissions": submission_count, "fields": {
                 key: {"key": key, "value": (values or {}).get(key), "status": state}
+                | ({"how": hows[key]} if key in (hows or {}) else {})
                 for key, state in (statuses or {}).items()}},
             submission_count=submission_count,
             reviewer_id=(reviewer or self.reviewer).id if approved else None,

@@ -16,6 +16,17 @@ FIELD_STATUS_LABELS = {
     "conflict": _l("Conflict"),
     "blank": _l("Blank"),
 }
+# How a field was decided (crowdcat/services/reconciliation/results.py), shown with its count.
+HOW_LABELS = {
+    "exact": _l("typed identically"),
+    "normalized": _l("equal after normalization"),
+    "loose": _l("equal ignoring punctuation"),
+    "fuzzy": _l("similar text"),
+    "contained": _l("shorter readings contained"),
+    "weighted": _l("decided by weights"),
+    "blank_words": _l("blank words"),
+    "undecided": _l("undecided"),
+}
 REJECT_LABELS = {
     "blank": _l("Blank page"),
     "illegible": _l("Illegible"),

@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crowdcat.models import Entry, FieldSpec, Project, User
+from crowdcat.review.labels import HOW_LABELS
+from crowdcat.services.reconciliation.results import split_how
 from crowdcat.services.review.values import field_results, proposed_values
 
 
@@ -36,6 +38,13 @@ class FieldRow:
     alternatives: list[Alternative] = field(default_factory=list)
     taken: int | None = None
     error: Any = None
+    how: str | None = None  # "equal after normalization 3/3"; None for older records
+
+
+def how_label(result: Mapping[str, Any]) -> str | None:
+    """How the field was decided, translated, with the agreeing count."""
+    parsed = split_how(result.get("how"))
+    return f"{HOW_LABELS[parsed[0]]} {parsed[1]}" if parsed else None
 
 
 def voter_names(session: Session, entry: Entry, reviewer: User) -> dict[str, str]:
@@ -94,6 +103,7 @@ def field_rows(
             alternatives=_alternatives(result, names) if result else [],
             taken=(taken or {}).get(spec.key),
             error=(errors or {}).get(spec.key),
+            how=how_label(result),
         ))
     return rows
 

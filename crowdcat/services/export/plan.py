@@ -23,6 +23,7 @@ HEADERS = {
     "reference": _l("Reference code"),
     "date_iso": _l("%(label)s (ISO 8601)"),
     "status": _l("%(label)s: agreement"),
+    "how": _l("%(label)s: how decided"),
     "page_sequence": _l("Scan sequence"),
     "page_file": _l("Scan file name"),
     "submissions": _l("Submissions"),
@@ -96,7 +97,8 @@ class Column:
     """One column of the export: where its value comes from and how it is written.
 
     kind: "value" (a field value, text), "integer", "date" (as typed), "date_iso",
-    "reference" (the composed 檔號), "sequence", "file", "status", "submissions",
+    "reference" (the composed 檔號), "sequence", "file", "status", "how" (the rule that decided
+    the field, e.g. "normalized 3/3"), "submissions",
     "reviewer", "approved_at".
     """
 
@@ -155,9 +157,13 @@ def make_plan(project: Project, options: ExportOptions) -> ExportPlan:
     columns += [Column("page_sequence", "sequence", _fixed("page_sequence", language)),
                 Column("page_file", "file", _fixed("page_file", language))]
     if options.provenance:
+        keyed = [f for f in fields if f.keyed and f is not composed]
         columns += [Column(f"{f.key}_status", "status", _fixed("status", language,
                                                                label=f.label(language)), f.key)
-                    for f in fields if f.keyed and f is not composed]
+                    for f in keyed]
+        columns += [Column(f"{f.key}_how", "how", _fixed("how", language,
+                                                         label=f.label(language)), f.key)
+                    for f in keyed]
         columns += [Column(key, name, _fixed(name, language)) for key, name in (
             ("submission_count", "submissions"), ("reviewer", "reviewer"),
             ("approved_at", "approved_at"))]

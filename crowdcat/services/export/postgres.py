@@ -90,7 +90,8 @@ class ServerCsv:
                          .render_derived(with_types=True)) if keys else None
         # Provenance: each field's agreement, from the reconciliation record, unpacked once
         # per row (the record is large and stored compressed: one read, not one per column).
-        statused = list(dict.fromkeys(c.field or "" for c in plan.columns if c.kind == "status"))
+        statused = list(dict.fromkeys(c.field or "" for c in plan.columns
+                                      if c.kind in ("status", "how")))
         self.statuses = (sa.func.jsonb_to_record(Entry.reconciled["fields"])
                          .table_valued(*(sa.column(key, postgresql.JSONB) for key in statused))
                          .render_derived(with_types=True)) if statused else None
@@ -225,8 +226,8 @@ class ServerCsv:
                 value = self._reference(sources, trimmed_first=not with_facts)
                 if with_facts:
                     value = self._plain_reference(value)
-            elif kind == "status":
-                value = cell(_json_text(self.statuses.c[column.field or ""]["status"]),
+            elif kind in ("status", "how"):
+                value = cell(_json_text(self.statuses.c[column.field or ""][kind]),
                              raw=self.raw)
             elif kind == "sequence":
                 value = sa.cast(Page.sequence, sa.Text)

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Row
 from crowdcat.services.export import cells
 from crowdcat.services.export.plan import ExportOptions, ExportPlan
 
-JSON_KINDS = ("value", "integer", "date", "status")  # columns read from a JSON document
+JSON_KINDS = ("value", "integer", "date", "status", "how")  # columns read from a JSON document
 # Columns not read from the database when the JSON is unpacked in Python (Rows.unpack()).
 LEFT_TO_PYTHON = (*JSON_KINDS, "reference", "date_iso")
 loads = json.loads
@@ -65,7 +65,7 @@ class Rows:
         self.read = [i for i, c in enumerate(columns) if c.kind not in LEFT_TO_PYTHON]
         self.arrange: Callable[[tuple], tuple] | None = None
         self.statuses = [(i, c.field or "") for i, c in enumerate(columns)
-                         if unpack and c.kind == "status"]
+                         if unpack and c.kind in ("status", "how")]
         self.kinds = tuple(c.kind for c in columns)
         self.dates = [i for i, c in enumerate(columns) if c.kind == "date_iso"]
         self.times = [i for i, c in enumerate(columns) if c.kind == "approved_at"]
@@ -123,7 +123,7 @@ class Rows:
         return itemgetter(*order, *range(len(self.read), length))
 
     def _statuses(self, cells_: list[Any]) -> None:
-        """The per-field agreement: a JSON array of the statuses (_statement())."""
+        """The per-field agreement: a JSON array of the statuses and hows (_statement())."""
         statuses = loads(cells_[self.width + 2] or "null") or [None] * len(self.statuses)
         for (i, _key), status in zip(self.statuses, statuses, strict=True):
             cells_[i] = sqlite_text(status)
@@ -177,6 +177,7 @@ class Rows:
         page: dict[str, Any] = {}
         provenance: dict[str, Any] = {}
         status: dict[str, Any] = {}
+        how: dict[str, Any] = {}
         for column, value in zip(self.plan.columns, self.complete(row), strict=True):
             kind = column.kind
             if kind in ("value", "reference"):
@@ -191,11 +192,13 @@ class Rows:
                 page["file"] = value
             elif kind == "status":
                 status[column.field or ""] = value
+            elif kind == "how":
+                how[column.field or ""] = value or None
             elif kind == "submissions":
                 provenance["submissions"] = int(value)
             elif kind in ("reviewer", "approved_at"):
                 provenance[kind] = value
         entry = {"fields": fields, "page": page}
         if self.options.provenance:
-            entry["provenance"] = {"status": status} | provenance
+            entry["provenance"] = {"status": status, "how": how} | provenance
         return entry

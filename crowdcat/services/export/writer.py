@@ -90,8 +90,8 @@ def _column(plan: ExportPlan, column: Column, copy: bool = False) -> sa.ColumnEl
         # Read as stored (no type conversion per row): used as the keyset too.
         "approved_at": sa.type_coerce(Entry.reviewed_at, sa.String),
     }
-    if kind == "status":
-        return _text(Entry.reconciled, "fields", column.field or "", "status")
+    if kind in ("status", "how"):
+        return _text(Entry.reconciled, "fields", column.field or "", kind)
     return simple[kind]
 
 
@@ -108,9 +108,9 @@ def _statement(
     """
     keyset = () if copy else (sa.type_coerce(Entry.reviewed_at, sa.String), Entry.id)
     documents: list[sa.ColumnElement[Any]] = [sa.type_coerce(Entry.values, sa.Text)]
-    statuses = [c.field or "" for c in plan.columns if c.kind == "status"]
+    statuses = [(c.field or "", c.kind) for c in plan.columns if c.kind in ("status", "how")]
     if statuses:  # one parse of the (large) record in SQLite, an array of the statuses out
-        paths = [f'$.fields."{key}".status' for key in statuses]
+        paths = [f'$.fields."{key}".{kind}' for key, kind in statuses]
         picked = (sa.func.json_extract(Entry.reconciled, *paths) if len(paths) > 1
                   else sa.func.json_array(sa.func.json_extract(Entry.reconciled, *paths)))
         documents.append(sa.type_coerce(picked, sa.Text))

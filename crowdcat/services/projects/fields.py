@@ -32,10 +32,17 @@ def _spec_dict(spec: FieldSpec) -> dict[str, Any]:
 
 
 def clean_options(options: dict[str, Any]) -> dict[str, Any]:
-    """Normalization options, checked: fold_variants, fuzzy_threshold, blank_values, default."""
+    """Normalization options, checked: fold_variants, fuzzy_threshold, blank_values, default,
+    and the text comparisons loose and contain (True, False, or absent: the kind's default)."""
     out: dict[str, Any] = {}
     if options.get("fold_variants"):
         out["fold_variants"] = True
+    for name in ("loose", "contain"):
+        value = options.get(name)
+        if value in (True, "on"):
+            out[name] = True
+        elif value in (False, "off"):
+            out[name] = False
     threshold = options.get("fuzzy_threshold")
     if threshold not in (None, ""):
         try:

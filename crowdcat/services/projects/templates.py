@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from crowdcat.models import FieldKind, FieldSpec, Project
+from crowdcat.services.reconciliation.blank_words import blank_words
 
 FieldDef = dict[str, Any]
 
@@ -18,8 +19,18 @@ DOC_TYPES = ["訓令", "指令", "命令", "呈", "咨", "公函", "代電", "�
              "簽呈", "通知", "電報", "函", "其他"]
 CLASSIFICATIONS = ["普通", "密", "機密", "絕密"]
 LANGUAGES = ["漢語", "英語", "日語", "俄語", "漢英對照", "其他"]
-# Typed when a value is really absent; they count as blank when votes are counted.
-BLANK_VALUES = ["無", "无", "不詳", "不详", "/", "-"]
+# Typed when a value is really absent; they count as blank when votes are counted (the lists
+# and why: crowdcat/services/reconciliation/blank_words.py). Editable per field.
+BLANK_VALUES = blank_words("zh")
+BLANK_VALUES_EN = blank_words("en")
+# How values are compared (crowdcat/services/reconciliation/voting.py): text fields ignore
+# punctuation, spaces and list joiners ("loose") and long text accepts a truncated reading as
+# part of the complete one ("contain"). A title is often typed short (關於辦理戶口普查的代電 /
+# 辦理戶口普查代電), so it contains; an identifier (文號, reference code) is compared as typed,
+# because 府秘字第一二三號之一 is another document than 府秘字第一二三號. Names (creator,
+# recipient) keep the loose key but never contain: 廣東省政府 is not 廣東省政府秘書處.
+TITLE = {"contain": True}
+IDENTIFIER = {"loose": False, "contain": False}
 
 
 def _f(key: str, kind: FieldKind, hant: str, hans: str, en: str, **extra: Any) -> FieldDef:
@@ -43,7 +54,7 @@ REPUBLIC_FILE_LEVEL: list[FieldDef] = [
                   "由全宗号-目录号-案卷号-件号组成，不需著录。",
                   "Composed from fonds-catalog-file-item; not keyed.")),
     _f("title", FieldKind.TEXT, "題名", "题名", "Title", required=True,
-       options={"fold_variants": True},
+       options={"fold_variants": True} | TITLE,
        help=_help("照錄原文題名；原件無題名時自擬，並加 [ ]。",
                   "照录原文题名；原件无题名时自拟，并加 [ ]。",
                   "Copy the title as written; a title you supply goes in [ ].")),
@@ -51,7 +62,7 @@ REPUBLIC_FILE_LEVEL: list[FieldDef] = [
        options={"fold_variants": True, "blank_values": BLANK_VALUES},
        help=_help("發文機關或個人。", "发文机关或个人。", "Issuing body or person.")),
     _f("doc_no", FieldKind.TEXT, "文號", "文号", "Document no.",
-       options={"blank_values": BLANK_VALUES},
+       options={"blank_values": BLANK_VALUES} | IDENTIFIER,
        help=_help("如「府秘字第一二三號」；沒有則留空。", "如“府秘字第一二三号”；没有则留空。",
                   "E.g. 府秘字第一二三號; leave empty if none.")),
     _f("recipient", FieldKind.TEXT, "受文者", "受文者", "Recipient",
@@ -92,9 +103,9 @@ DAT22_ITEM_LEVEL: list[FieldDef] = [
     _f("creator", FieldKind.TEXT, "責任者", "责任者", "Creator",
        options={"fold_variants": True, "blank_values": BLANK_VALUES}),
     _f("doc_no", FieldKind.TEXT, "文號", "文号", "Document no.",
-       options={"blank_values": BLANK_VALUES}),
+       options={"blank_values": BLANK_VALUES} | IDENTIFIER),
     _f("title", FieldKind.TEXT, "題名", "题名", "Title", required=True,
-       options={"fold_variants": True}),
+       options={"fold_variants": True} | TITLE),
     _f("date", FieldKind.DATE, "日期", "日期", "Date", required=True),
     _f("classification", FieldKind.SELECT, "密級", "密级", "Security classification",
        choices=SECRECY_LEVELS),
@@ -104,17 +115,17 @@ DAT22_ITEM_LEVEL: list[FieldDef] = [
 ]
 
 ENGLISH_ARCHIVAL: list[FieldDef] = [
-    _f("reference_code", FieldKind.TEXT, "檔號", "档号", "Reference code"),
-    _f("title", FieldKind.TEXT, "題名", "题名", "Title", required=True),
+    _f("reference_code", FieldKind.TEXT, "檔號", "档号", "Reference code", options=IDENTIFIER),
+    _f("title", FieldKind.TEXT, "題名", "题名", "Title", required=True, options=TITLE),
     _f("creator", FieldKind.TEXT, "責任者", "责任者", "Creator",
-       options={"blank_values": ["unknown", "n/a", "-"]}),
+       options={"blank_values": BLANK_VALUES_EN}),
     _f("date", FieldKind.DATE, "日期", "日期", "Date", required=True),
     _f("extent", FieldKind.TEXT, "數量", "数量", "Extent",
        help=_help("如「3 頁」。", "如“3 页”。", "E.g. 3 pages.")),
     _f("scope_content", FieldKind.LONG_TEXT, "內容提要", "内容提要", "Scope and content",
-       options={"fuzzy_threshold": 85}),
+       options={"fuzzy_threshold": 85, "blank_values": BLANK_VALUES_EN}),
     _f("notes", FieldKind.LONG_TEXT, "附註", "附注", "Notes",
-       options={"fuzzy_threshold": 90, "blank_values": ["none", "n/a", "-"]}),
+       options={"fuzzy_threshold": 90, "blank_values": BLANK_VALUES_EN}),
 ]
 
 TEMPLATES: dict[str, list[FieldDef]] = {

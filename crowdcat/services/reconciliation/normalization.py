@@ -288,6 +288,11 @@ def parse_date(text: str) -> ParsedDate | None:
 # --- per-kind keys ------------------------------------------------------------------------------
 
 
+def _blank_form(key: str) -> str:
+    """A key as compared with blank words: surrounding brackets and a final stop ignored."""
+    return key.strip("()[]\"' ").rstrip(".") if key else key
+
+
 @lru_cache(maxsize=256)  # shared by every FieldRule with the same settings, so caches survive
 def make_normalizer(
     kind: str,
@@ -296,7 +301,9 @@ def make_normalizer(
     choices: tuple[str, ...] = (),
 ) -> Callable[[str], tuple[str, bool]]:
     """Build a cached ``value -> (key, flagged)`` function for one field's settings."""
-    blank_keys = frozenset(normalize_text(w, fold_variants=fold_variants) for w in blank_values)
+    blank_keys = frozenset(
+        _blank_form(normalize_text(w, fold_variants=fold_variants)) for w in blank_values
+    ) - {""}
     allowed = frozenset(unicodedata.normalize("NFKC", choice).strip() for choice in choices)
 
     # One bounded cache per field: values repeat within a field (dates, creators, page counts),
@@ -307,7 +314,9 @@ def make_normalizer(
         """Return (equality key, flagged); the key of a blank value is ""."""
         if not value or value.isspace():
             return "", False
-        if blank_keys and normalize_text(value, fold_variants=fold_variants) in blank_keys:
+        if blank_keys and _blank_form(normalize_text(value, fold_variants=fold_variants)) in (
+            blank_keys
+        ):
             return "", False
         if kind == "select":
             key = unicodedata.normalize("NFKC", value).strip()

@@ -2,8 +2,9 @@
 
 Input: ``page_id, volunteer_id, field, value`` (UTF-8, with or without BOM, header required,
 extra columns ignored) and a FIELDS.json list of ``{"key", "kind", ...options}``. Output: one row
-per page in order of first appearance, with ``<key>``, ``<key>__status`` and ``<key>__votes``
-per field and the page ``verdict``.
+per page in order of first appearance, with ``<key>``, ``<key>__status``, ``<key>__votes`` and
+``<key>__how`` (the rule that decided, with the agreeing count: ``normalized 3/3``) per field
+and the page ``verdict``.
 
 A volunteer counts once per page: the first row for a (page, volunteer, field) is their value,
 later rows for the same triple are set aside and counted. A field a volunteer gave no row for
@@ -207,7 +208,7 @@ def _output_columns(rules: list[FieldRule]) -> list[str]:
     """Name the output columns, refusing field keys that would collide with each other."""
     columns = ["page_id"]
     for rule in rules:
-        columns += [rule.key, f"{rule.key}__status", f"{rule.key}__votes"]
+        columns += [rule.key, f"{rule.key}__status", f"{rule.key}__votes", f"{rule.key}__how"]
     columns.append("verdict")
     duplicates = sorted(column for column, n in Counter(columns).items() if n > 1)
     if duplicates:
@@ -222,7 +223,8 @@ def _output_row(page: str, result: PageResult) -> list[str]:
     row = [page]
     for field_result in result.fields.values():
         top = field_result.groups[0].votes if field_result.groups else 0
-        row += [field_result.value or "", field_result.status, f"{top}/{result.submissions}"]
+        row += [field_result.value or "", field_result.status, f"{top}/{result.submissions}",
+                field_result.how or ""]
     row.append(result.verdict)
     return row
 

@@ -206,16 +206,19 @@ def test_provenance_columns(make):
     project = republic(make)
     when = datetime(2026, 3, 1, 16, 30, 5, tzinfo=UTC)
     make.entry(project, full_values(), statuses={"title": "majority", "date": "unanimous"},
-               submission_count=4, reviewed_at=when)
+               hows={"title": "contained 3/4"}, submission_count=4, reviewed_at=when)
     rows = table(run(project, labels="keys", provenance=True, timezone="Asia/Shanghai"))
     row = dict(zip(rows[0], rows[1], strict=True))
     assert (row["title_status"], row["date_status"], row["notes_status"]) == (
         "majority", "unanimous", "")
-    assert "reference_code_status" not in row
+    # How each field was decided; "" for a record reconciled before that was kept.
+    assert (row["title_how"], row["date_how"]) == ("contained 3/4", "")
+    assert "reference_code_status" not in row and "reference_code_how" not in row
     assert row["submission_count"] == "4" and row["reviewer"] == "審核員甲"
     assert row["approved_at"] == "2026-03-02T00:30:05+08:00"
     hant = table(run(project, provenance=True))[0]
-    assert hant[-4:] == ["附註：一致性", "著錄份數", "審核員", "審核通過時間"]
+    assert hant[-4:] == ["附註：判定方式", "著錄份數", "審核員", "審核通過時間"]
+    assert "附註：一致性" in hant
 
 
 def test_only_approved_entries_of_the_project_in_approval_order(make):
@@ -273,7 +276,8 @@ def test_empty_export_has_the_header_only(make):
 
 def test_json_lines_with_real_types(make):
     project = republic(make)
-    make.entry(project, full_values(**HOSTILE), statuses={"title": "conflict"})
+    make.entry(project, full_values(**HOSTILE), statuses={"title": "conflict"},
+               hows={"title": "undecided 1/3"})
     make.entry(project, full_values(date="1948.5", pages="", notes="𠀀"))
     make.entry(project, full_values(date="不詳", pages="十二"))
     data = run(project, format="jsonl", provenance=True)
@@ -288,6 +292,8 @@ def test_json_lines_with_real_types(make):
     assert first["fields"]["pages"] == 12
     assert list(first["fields"]) == [f["key"] for f in REPUBLIC_FILE_LEVEL]
     assert first["provenance"]["status"]["title"] == "conflict"
+    assert first["provenance"]["how"]["title"] == "undecided 1/3"
+    assert first["provenance"]["how"]["date"] is None
     assert first["provenance"]["submissions"] == 3
     assert first["provenance"]["reviewer"] == "審核員甲"
     assert first["page"]["file"].startswith("scan-")

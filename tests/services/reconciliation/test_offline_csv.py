@@ -69,7 +69,7 @@ def test_reconciles_pages_in_first_appearance_order(tmp_path: Path, fields: Path
         *(
             f"{k}{s}"
             for k in ("title", "date", "pages", "notes", "source")
-            for s in ("", "__status", "__votes")
+            for s in ("", "__status", "__votes", "__how")
         ),
         "verdict",
     ]
@@ -91,6 +91,9 @@ def test_reconciles_pages_in_first_appearance_order(tmp_path: Path, fields: Path
         "conflict",
         "1/1",
         "needs_more",
+    )
+    assert (p1["title__how"], p1["date__how"], p1["notes__how"], p2["title__how"]) == (
+        "exact 2/2", "normalized 2/2", "blank_words 2/2", "undecided 1/1"
     )
     assert "Verdicts: done 1, needs_more 1, conflict 0" in result.output
 
