@@ -62,3 +62,11 @@ def upgrade(revision: str = "head") -> None:
     from flask_migrate import upgrade as upgrade_to
 
     upgrade_to(revision=revision)
+
+
+def downgrade(revision: str) -> None:
+    """Downgrade the current app's database to `revision` (as `crowdcat db downgrade`)."""
+    _migrate(current_app)
+    from flask_migrate import downgrade as downgrade_to
+
+    downgrade_to(revision=revision)

@@ -70,6 +70,10 @@ class Page(Base):
     __table_args__ = (
         sa.UniqueConstraint("project_id", "sequence"),
         sa.UniqueConstraint("project_id", "content_hash"),
+        # The parent key of the (page_id, project_id) foreign keys of reservations, submissions
+        # and entries (migration 0005): their project is always their page's project. A unique
+        # index, not a constraint: SQLite would have to rebuild this table to add a constraint.
+        sa.Index("uq_pages_id_project_id", "id", "project_id", unique=True),
         sa.CheckConstraint("submission_count >= 0", name="submission_count_non_negative"),
         sa.CheckConstraint("wanted >= 1", name="wanted_positive"),
         sa.CheckConstraint("width > 0 AND height > 0", name="size_positive"),
@@ -88,21 +92,34 @@ class Page(Base):
     )
 
 
+def page_project_key() -> sa.ForeignKeyConstraint:
+    """(page_id, project_id) -> the page's (id, project_id): a row's project is its page's.
+
+    It stands for the foreign keys to pages and to projects both (the page's own key to its
+    project, deleted with it, covers the second): one check per inserted row, and no lock on
+    the project row by every transaction that inserts one.
+    """
+    return sa.ForeignKeyConstraint(["page_id", "project_id"], ["pages.id", "pages.project_id"],
+                                   ondelete="CASCADE")
+
+
 class Reservation(Base):
     """A page held for one volunteer until `expires_at`."""
 
     __tablename__ = "reservations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    page_id: Mapped[int] = mapped_column(sa.ForeignKey("pages.id", ondelete="CASCADE"))
+    page_id: Mapped[int] = mapped_column()
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
+    # Always the page's project (page_project_key()); kept for the one-hold-per-project rule.
+    project_id: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
 
-    page: Mapped[Page] = relationship()
+    page: Mapped[Page] = relationship(foreign_keys=[page_id])
 
     __table_args__ = (
+        page_project_key(),
         # A volunteer holds at most one page of a project at a time.
         sa.UniqueConstraint("user_id", "project_id"),
         sa.Index("ix_reservations_page_expires", "page_id", "expires_at"),

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crowdcat.models.base import Base, JSONType, enum_column, utcnow
-from crowdcat.models.page import Page
+from crowdcat.models.page import Page, page_project_key
 from crowdcat.models.user import User
 
 
@@ -27,9 +27,9 @@ class Submission(Base):
     __tablename__ = "submissions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    page_id: Mapped[int] = mapped_column(sa.ForeignKey("pages.id", ondelete="CASCADE"))
+    page_id: Mapped[int] = mapped_column()
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
+    project_id: Mapped[int]  # always the page's project (page_project_key())
     # {field key: value as typed}; NULL when the page was skipped.
     values: Mapped[dict[str, str] | None] = mapped_column("typed_values", JSONType)
     skip_reason: Mapped[SkipReason | None] = mapped_column(enum_column(SkipReason, "skip_reason"))
@@ -37,10 +37,11 @@ class Submission(Base):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     duration_seconds: Mapped[int | None]
 
-    page: Mapped[Page] = relationship()
+    page: Mapped[Page] = relationship(foreign_keys=[page_id])
     user: Mapped[User] = relationship()
 
     __table_args__ = (
+        page_project_key(),
         sa.UniqueConstraint("page_id", "user_id"),
         sa.CheckConstraint(
             "(typed_values IS NULL) <> (skip_reason IS NULL)", name="values_xor_skip"

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, StatementError
 
-from crowdcat.models import Entry, EntryStatus, Page, Submission
+from crowdcat.models import Entry, EntryStatus, Page, Reservation, Submission
 
 
 def _fails(session, statement: str, **params) -> None:  # noqa: ANN001
@@ -85,3 +85,69 @@ def test_entry_version_detects_a_lost_update(app, session, factory):
     with pytest.raises(StaleDataError):
         session.flush()
     session.rollback()
+
+
+def _two_projects_page(factory):  # noqa: ANN001, ANN202
+    """A page of one project, another project, and a volunteer."""
+    project, other = factory.project(), factory.project()
+    return factory.page(project), project, other, factory.user()
+
+
+def test_a_submission_of_another_project_than_its_page_is_refused(session, factory):
+    page, project, other, user = _two_projects_page(factory)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(Submission(page_id=page.id, user_id=user.id, project_id=other.id,
+                               values={"title": "a"}))
+        session.flush()
+    session.add(Submission(page_id=page.id, user_id=user.id, project_id=project.id,
+                           values={"title": "a"}))
+    session.flush()  # the page's own project is accepted
+
+
+def test_a_reservation_of_another_project_than_its_page_is_refused(session, factory):
+    page, project, other, user = _two_projects_page(factory)
+    until = datetime(2100, 1, 1, tzinfo=UTC)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(Reservation(page_id=page.id, user_id=user.id, project_id=other.id,
+                                expires_at=until))
+        session.flush()
+    session.add(Reservation(page_id=page.id, user_id=user.id, project_id=project.id,
+                            expires_at=until))
+    session.flush()
+
+
+def test_an_entry_of_another_project_than_its_page_is_refused(session, factory):
+    page, project, other, _user = _two_projects_page(factory)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(Entry(page_id=page.id, project_id=other.id))
+        session.flush()
+    session.add(Entry(page_id=page.id, project_id=project.id))
+    session.flush()
+
+
+def test_a_row_cannot_be_moved_to_another_project_than_its_page(session, factory):
+    page, project, other, user = _two_projects_page(factory)
+    session.add(Submission(page_id=page.id, user_id=user.id, project_id=project.id,
+                           values={"title": "a"}))
+    session.add(Entry(page_id=page.id, project_id=project.id))
+    session.flush()
+    for table in ("submissions", "entries"):
+        _fails(session, f"UPDATE {table} SET project_id = :o WHERE page_id = :p",
+               o=other.id, p=page.id)
+    # Nor can the page leave its project while its rows point at it.
+    _fails(session, "UPDATE pages SET project_id = :o WHERE id = :p", o=other.id, p=page.id)
+
+
+def test_deleting_a_project_still_deletes_its_pages_rows(session, factory):
+    page, project, _other, user = _two_projects_page(factory)
+    session.add(Submission(page_id=page.id, user_id=user.id, project_id=project.id,
+                           values={"title": "a"}))
+    session.add(Reservation(page_id=page.id, user_id=user.id, project_id=project.id,
+                            expires_at=datetime(2100, 1, 1, tzinfo=UTC)))
+    session.add(Entry(page_id=page.id, project_id=project.id))
+    session.flush()
+    session.execute(text("DELETE FROM projects WHERE id = :i"), {"i": project.id})
+    for table in ("submissions", "reservations", "entries"):
+        left = session.execute(text(f"SELECT count(*) FROM {table} WHERE page_id = :p"),
+                               {"p": page.id}).scalar()
+        assert left == 0, table
