@@ -1,7 +1,12 @@
 """Engine set-up: SQLite pragmas and explicit transaction starts."""
 from __future__ import annotations
 
+import logging
 import time
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -17,6 +22,10 @@ _WRITE_TXN = "crowdcat_write_transaction"
 
 # A pooled server connection idle for longer than this is pinged before use (seconds).
 PING_AFTER_IDLE = 10.0
+
+log = logging.getLogger(__name__)
+# engine -> time.monotonic() when a connection of its pool was last found lost (lost()).
+_LOST_AT: weakref.WeakKeyDictionary[Engine, float] = weakref.WeakKeyDictionary()
 
 
 def _ping_idle_connections(engine: Engine) -> None:
@@ -35,12 +44,82 @@ def _ping_idle_connections(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # noqa: ANN001
         idle_since = record.info.get("idle_since")
-        if idle_since is None or time.monotonic() - idle_since <= PING_AFTER_IDLE:
+        if idle_since is None:
+            return
+        # Pooled before a connection was found lost: the server may have dropped them all.
+        lost_at = _LOST_AT.get(engine)
+        fresh = lost_at is None or idle_since > lost_at
+        if fresh and time.monotonic() - idle_since <= PING_AFTER_IDLE:
             return
         try:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as exc:  # the driver's own error types: any failure means dead
             raise DisconnectionError from exc
+
+
+def lost(engine: Engine, dbapi_connection: Any, exc: BaseException) -> bool:
+    """Whether `exc` means the server connection is gone (remembered for the pool's sake).
+
+    The connections pooled before it are pinged on their next checkout (_ping_idle_connections):
+    a server that dropped one (restarted, or an admin ended the backends) dropped them all.
+    """
+    dbapi = engine.dialect.loaded_dbapi
+    if engine.dialect.name == "sqlite" or not isinstance(exc, dbapi.Error):
+        return False
+    gone = bool(engine.dialect.is_disconnect(exc, dbapi_connection, None)
+                or getattr(dbapi_connection, "closed", False)
+                or getattr(dbapi_connection, "broken", False))
+    if gone:
+        _LOST_AT[engine] = time.monotonic()
+    return gone
+
+
+@contextmanager
+def pooled_driver_connection(engine: Engine, *, autocommit: bool = False) -> Iterator[Any]:
+    """A pooled DB-API connection outside any session, always given back to the pool.
+
+    A connection found lost on the way is invalidated (closed, never handed out again), and
+    the error that lost it is the one raised: putting the connection back in order
+    (autocommit off) is skipped or, if that fails too, only logged. `autocommit`: each
+    statement commits on its own while the connection is lent (PostgreSQL).
+    """
+    pooled = engine.raw_connection()
+    connection = pooled.driver_connection
+    failed = False
+    try:
+        if autocommit:
+            connection.autocommit = True
+        yield connection
+    except BaseException as exc:
+        failed = True
+        if lost(engine, connection, exc):
+            pooled.invalidate(exc)
+        raise
+    finally:
+        _give_back(engine, pooled, connection, autocommit=autocommit, failed=failed)
+
+
+def _give_back(engine: Engine, pooled: Any, connection: Any, *, autocommit: bool,
+               failed: bool) -> None:
+    """Reset a lent connection and return it to the pool; no error of this masks another.
+
+    A connection that cannot be reset is invalidated, not raised about: what ran on it
+    stands (a statement that succeeded keeps its result), and nobody gets it again.
+    """
+    try:
+        if autocommit and pooled.is_valid:
+            connection.autocommit = False
+    except Exception as exc:
+        lost(engine, connection, exc)
+        pooled.invalidate(exc)
+        log.warning("a pooled connection could not be reset and was closed: %s", exc)
+    finally:
+        try:
+            pooled.close()  # back to the pool (or, invalidated, a new one made on demand)
+        except Exception:
+            if not failed:
+                raise
+            log.warning("could not return a connection to the pool", exc_info=True)
 
 
 def configure_engine(engine: Engine) -> None:

@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 from sqlalchemy.sql.dml import UpdateBase
 
+from crowdcat.data.connection import lost, pooled_driver_connection
+
 
 def _row_type(keys: list[str]) -> type:
     """A named tuple type for result rows, with `_mapping` as SQLAlchemy rows have it."""
@@ -208,7 +210,20 @@ class Prepared:
     def __call__(self, session: Session, **params: Any) -> Result:
         """Execute in the session's transaction with these bind parameter values."""
         dbapi_connection, dialect = _driver_connection(session)
-        return self.run(dbapi_connection, dialect, **params)
+        try:
+            return self.run(dbapi_connection, dialect, **params)
+        except Exception as exc:
+            _invalidate_if_lost(session, dbapi_connection, exc)
+            raise
+
+
+def _invalidate_if_lost(session: Session, dbapi_connection: Any, exc: Exception) -> None:
+    """A lost connection under the session is invalidated (SQLAlchemy's own executions do so
+    themselves): the session's rollback then succeeds, and the pool never hands it out again."""
+    plain = session() if callable(session) and not isinstance(session, Session) else session
+    connection = plain.connection()
+    if lost(connection.engine, dbapi_connection, exc):
+        connection.invalidate(exc)
 
 
 def _raw_cursor(connection: Any) -> Any:
@@ -242,19 +257,29 @@ class Autocommit:
 
     For the few hot statements that do a request's whole work alone (token_claim): no ORM
     session, no BEGIN or COMMIT; psycopg prepares the statement on the server after a few
-    runs.
+    runs. The connection always goes back to the pool, invalidated if it was found lost
+    (connection.pooled_driver_connection()).
+
+    `retry_if_lost`: when the connection turns out lost, run the statement once more on a
+    fresh one. Only for a statement that may run twice: one that wrote nothing when it
+    failed, or whose second run finds what the first one wrote and writes nothing more.
     """
 
-    def __init__(self, prepared: Prepared) -> None:
+    def __init__(self, prepared: Prepared, *, retry_if_lost: bool = False) -> None:
         self._prepared = prepared
+        self._retry_if_lost = retry_if_lost
 
     def one(self, engine: Any, **params: Any) -> Any:
         """Run the statement with these bind values and return its one row."""
-        pooled = engine.raw_connection()
-        connection = pooled.driver_connection
-        try:
-            connection.autocommit = True
-            return self._prepared.run(connection, engine.dialect, **params).one()
-        finally:
-            connection.autocommit = False
-            pooled.close()  # back to the pool
+        retries = 1 if self._retry_if_lost else 0
+        while True:
+            connection = None
+            try:
+                with pooled_driver_connection(engine, autocommit=True) as connection:
+                    return self._prepared.run(connection, engine.dialect, **params).one()
+            except Exception as exc:
+                if not retries or connection is None or not lost(engine, connection, exc):
+                    raise
+                # Again on a fresh connection: those pooled before this one was lost are
+                # pinged on checkout (connection.lost()), so a dead one is not handed out.
+                retries -= 1

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from crowdcat.data import is_postgres
 from crowdcat.data import keying as sql
+from crowdcat.data.connection import pooled_driver_connection
 from crowdcat.data.prepared import Autocommit, Prepared
 from crowdcat.models import ApiToken, ProjectStatus, User, utcnow
 from crowdcat.services.accounts import tokens as api_tokens
@@ -120,7 +121,11 @@ def _statement() -> sa.Select:
         .add_cte(touched))
 
 
-_claim = Autocommit(Prepared(_statement))
+# A lost connection (the server restarted, an admin ended the backends) is retried once on a
+# fresh one. Safe whether or not the lost statement had committed: the retry's own-hold part
+# then finds the hold it made (pending: assignment.reserve() resumes it, no second hold), and
+# touching the token again writes the same time.
+_claim = Autocommit(Prepared(_statement), retry_if_lost=True)
 
 
 def claim(session: Session, *, token: str, slug: str,
@@ -191,9 +196,7 @@ def _claim_sqlite(session: Session, token: str, slug: str) -> TokenClaim:
     """
     engine = session.get_bind()
     dialect, now = engine.dialect, utcnow()
-    pooled = engine.raw_connection()
-    connection = pooled.driver_connection
-    try:
+    with pooled_driver_connection(engine) as connection:
         found = _token.run(connection, dialect,
                            token_hash=api_tokens.hash_token(token)).first()
         if found is None:
@@ -213,10 +216,9 @@ def _claim_sqlite(session: Session, token: str, slug: str) -> TokenClaim:
                         if ready else None)
             connection.execute("COMMIT")
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # not if the error ended it: no second error
+                connection.execute("ROLLBACK")
             raise
-    finally:
-        pooled.close()  # back to the pool
     if reserved is None or reserved is _RACE:  # nothing left, a hold to resume, or a race
         return TokenClaim(found.user_id, project, pending=project is not None and (
             mine is not None or reserved is _RACE), mine=mine)
