@@ -93,8 +93,10 @@ def _register_blueprints(app: Flask) -> None:
     """Attach the blueprints and error handlers."""
     from importlib import import_module
 
+    from crowdcat import routing
     from crowdcat.errors import init_errors
 
+    routing.init_app(app)
     for module in ROUTE_MODULES:
         import_module(module)
     for package, prefix in BLUEPRINTS:

@@ -17,6 +17,7 @@ from crowdcat.models import (
     Role,
     User,
 )
+from crowdcat.services.accounts import tokens as api_tokens
 from crowdcat.services.accounts.users import hash_password
 
 _counter = itertools.count(1)
@@ -53,6 +54,12 @@ class Factory:
         self.session.add(user)
         self.session.commit()
         return user
+
+    def api_token(self, user: User, name: str = "test") -> str:
+        """A real API token of `user` (made by the accounts service); returns its plain text."""
+        _token, raw = api_tokens.create(self.session, user, name)
+        self.session.commit()
+        return raw
 
     def project(self, fields: list[dict[str, Any]] | None = None, **kwargs: Any) -> Project:
         """An active project with simple fields (title, date, pages) unless given others."""
