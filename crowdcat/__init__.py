@@ -22,6 +22,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
     Path(app.config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    _init_network(app)
     # JSON as UTF-8 (Chinese labels are not \u-escaped: half the bytes) in insertion order
     # (fields stay in the project's order; no sorting per response), written by orjson.
     from crowdcat.jsonio import JSONProvider
@@ -32,6 +33,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     return app
+
+
+def _init_network(app: Flask) -> None:
+    """Where rate limits are counted, and who the client is behind trusted proxies."""
+    if not app.config.get("RATELIMIT_STORAGE_URI"):  # every worker counts in one file
+        app.config["RATELIMIT_STORAGE_URI"] = (
+            f"sqlite:///{Path(app.config['DATA_DIR']) / 'ratelimits.sqlite3'}")
+    if app.config.get("TRUSTED_PROXIES"):
+        # Behind nginx: the client's address (rate limits, audit) from X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
 
 def _register_commands(app: Flask) -> None:
@@ -45,6 +59,7 @@ def _register_commands(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     """Bind every extension to the app."""
     from crowdcat import i18n, schema
+    from crowdcat.data import ratelimits  # noqa: F401 - registers the sqlite:// limits storage
     from crowdcat.data.connection import configure_engine
     from crowdcat.extensions import csrf, db, limiter, login_manager
 

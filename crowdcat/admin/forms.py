@@ -19,3 +19,7 @@ class RoleForm(FlaskForm):
 
     role = SelectField(_l("Role"), choices=[(r.value, label) for r, label in ROLE_LABELS.items()])
     submit = SubmitField(_l("Save"))
+
+
+class AccountForm(FlaskForm):
+    """Deactivate or reactivate an account (a button; the form carries the CSRF token)."""

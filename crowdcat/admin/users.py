@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from crowdcat.admin import bp
-from crowdcat.admin.forms import ROLE_LABELS, RoleForm
+from crowdcat.admin.forms import ROLE_LABELS, AccountForm, RoleForm
 from crowdcat.auth.login import role_required
 from crowdcat.extensions import db
 from crowdcat.models import Role, User
@@ -57,4 +57,38 @@ def set_role(user_id: int):
         db.session.commit()
         flash(_("%(name)s is now: %(role)s.", name=user.display_name,
                 role=ROLE_LABELS[user.role]), "success")
+    return redirect(url_for("admin.users", q=request.args.get("q", ""))), 303
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@role_required(Role.ADMIN)
+def deactivate(user_id: int):
+    """Deactivate an account: its sessions and API tokens stop at once; its work stays."""
+    return _set_active(user_id, False)
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@role_required(Role.ADMIN)
+def reactivate(user_id: int):
+    """Let a deactivated account log in again."""
+    return _set_active(user_id, True)
+
+
+def _set_active(user_id: int, active: bool):  # noqa: ANN202
+    """Deactivate or reactivate, say what happened, and go back to the list."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not AccountForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.set_active(db.session, user, active, actor=current_user._get_current_object())
+    except ServiceError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        db.session.commit()
+        if active:
+            flash(_("%(name)s can log in again.", name=user.display_name), "success")
+        else:
+            flash(_("%(name)s is deactivated: logged out everywhere, API tokens stopped. "
+                    "Their submissions stay.", name=user.display_name), "success")
     return redirect(url_for("admin.users", q=request.args.get("q", ""))), 303

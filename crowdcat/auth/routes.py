@@ -3,14 +3,26 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from crowdcat.auth import bp
+from crowdcat.auth import bp, throttle
 from crowdcat.auth.forms import LoginForm, PasswordForm, SignupForm
+from crowdcat.auth.login import stamp_login
 from crowdcat.extensions import db, limiter
+from crowdcat.services.accounts import login_throttle
 from crowdcat.services.accounts import users as accounts
+from crowdcat.services.accounts.login_throttle import LoginThrottle, Refusal, network_of
 from crowdcat.services.errors import ServiceError
 
 
@@ -24,12 +36,38 @@ def _safe_next(target: str | None) -> str:
 
 
 def _start_session(user, remember: bool = False) -> None:  # noqa: ANN001
-    """Log a user in with a fresh session (no session fixation)."""
+    """Log a user in with a fresh session (no session fixation).
+
+    "Keep me logged in" makes the session cookie outlive the browser (up to the absolute
+    timeout); no remember-me cookie is set, so the idle and absolute timeouts always apply.
+    """
     lang = session.get("lang")
     session.clear()
     if lang:
         session["lang"] = lang
-    login_user(user, remember=remember)
+    session.permanent = remember
+    stamp_login()
+    login_user(user)
+
+
+def _throttled(form: LoginForm, refusal: Refusal):  # noqa: ANN202
+    """The log-in form again with why the attempt was refused: 429 and Retry-After."""
+    form.password.errors.append(throttle.message(refusal))
+    response = make_response(render_template("auth/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(refusal.retry_after)
+    return response
+
+
+def _login_failed(guard: LoginThrottle | None, email: str, network: str) -> None:
+    """Count a failed log-in; audit the account's slow-down or lock when one begins."""
+    if guard is None:
+        return
+    failures, event = guard.failed(email, network)
+    if event is not None and login_throttle.record(db.session, email, event, failures, network):
+        db.session.commit()
+    elif event is not None:
+        current_app.logger.warning("%s for an unknown account from %s (%d failures)",
+                                   event, network, failures)
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -67,10 +105,17 @@ def login():
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
+        guard, network = throttle.of(current_app), network_of(request.remote_addr)
+        refusal = guard.check(form.email.data, network) if guard is not None else None
+        if refusal is not None:
+            return _throttled(form, refusal)
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("Wrong e-mail address or password."))
+            _login_failed(guard, form.email.data, network)
         else:
+            if guard is not None:
+                guard.succeeded(form.email.data, network)
             db.session.commit()  # a rehashed password, if any
             _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
@@ -79,7 +124,14 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Log out (POST only, so that a link on another site cannot do it)."""
+    """Log out (POST only, so that a link on another site cannot do it) everywhere.
+
+    The user's session token is rotated: every session cookie of theirs, on this browser and
+    on any other, stops opening pages (one token per user names all their sessions).
+    """
+    if current_user.is_authenticated:
+        accounts.end_sessions(db.session, current_user._get_current_object())
+        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")

@@ -24,6 +24,25 @@ class Role(enum.StrEnum):
         """Order of privilege (volunteer < reviewer < admin)."""
         return list(Role).index(self)
 
+    def may(self, permission: Permission) -> bool:
+        """Whether this role holds `permission` (PERMISSIONS)."""
+        return self in PERMISSIONS[permission]
+
+
+class Permission(enum.StrEnum):
+    """A right given to roles by name rather than by rank (README: Roles and permissions)."""
+
+    # Download a project's approved catalog (CSV, JSON Lines): the archive's finished work
+    # leaves the system, so staff only; every export is audited.
+    EXPORT = "export"
+
+
+# Who holds each permission. Reviewers export: they approve the entries an export is made of
+# and hand the catalog on to the archive's management system; admins hold every permission.
+PERMISSIONS: dict[Permission, frozenset[Role]] = {
+    Permission.EXPORT: frozenset({Role.REVIEWER, Role.ADMIN}),
+}
+
 
 def new_session_token() -> str:
     """A random token naming the user's current log-in sessions."""
@@ -42,7 +61,8 @@ class User(UserMixin, Base):
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"), default=Role.VOLUNTEER)
     locale: Mapped[str | None] = mapped_column(sa.String(10))
     active: Mapped[bool] = mapped_column(default=True)
-    # Rotated on password change so every other session is logged out.
+    # Names the user's live log-in sessions: rotated on log-out, password or role change and
+    # deactivation, so that every session cookie carrying the old value stops working.
     session_token: Mapped[str] = mapped_column(
         sa.String(64), unique=True, default=new_session_token
     )
@@ -71,6 +91,15 @@ class User(UserMixin, Base):
     def is_staff(self) -> bool:
         """Reviewers and admins are archive staff."""
         return self.has_role(Role.REVIEWER)
+
+    def may(self, permission: Permission) -> bool:
+        """Whether this active user's role holds `permission`."""
+        return self.active and self.role.may(permission)
+
+    @property
+    def can_export(self) -> bool:
+        """Whether the user may export a project's catalog (Permission.EXPORT)."""
+        return self.may(Permission.EXPORT)
 
 
 class ApiToken(Base):

@@ -37,7 +37,9 @@ def test_429_when_logging_in_too_often(app):
     from crowdcat.extensions import limiter
 
     # Flask-Limiter keeps its switch on the extension object, shared by every app.
-    limited = create_app(dict(app.config) | {"RATELIMIT_ENABLED": True})
+    # The per-network limit alone (the per-account throttle: tests/auth/test_login_throttle.py).
+    limited = create_app(dict(app.config) | {"RATELIMIT_ENABLED": True,
+                                             "LOGIN_THROTTLE_ENABLED": False})
     client = limited.test_client()
     try:
         responses = [client.post("/auth/login", data={"email": "a@b.org", "password": "x"})

@@ -116,16 +116,54 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
 
 
 def set_role(session: Session, user: User, role: Role, *, actor: User) -> None:
-    """Give a user a new role; an admin cannot demote themselves (someone must stay admin)."""
+    """Give a user a new role and end their sessions; an admin cannot demote themselves."""
     if user.id == actor.id and role != Role.ADMIN:
         raise ServiceError(_l("You cannot remove your own administrator role."), field="role")
     before = user.role
+    if role == before:
+        return
     user.role = role
+    user.session_token = new_session_token()  # their sessions end: they log in anew
     audit.record(
         session, actor=actor, action="user.role", object_type="user", object_id=user.id,
         before={"role": before.value}, after={"role": role.value},
     )
     session.flush()
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every log-in session of `user` (their session cookies stop opening pages)."""
+    user.session_token = new_session_token()
+    session.flush()
+
+
+def set_active(session: Session, user: User, active: bool, *, actor: User | None) -> bool:
+    """Deactivate or reactivate an account; False when it already was so.
+
+    A deactivated user's sessions end at once and their API tokens stop working (both are
+    refused for inactive users); their submissions and reviews stay. An admin cannot
+    deactivate their own account, and the last active administrator cannot be deactivated.
+    `actor` is None from the command line.
+    """
+    if user.active == active:
+        return False
+    if not active:
+        if actor is not None and user.id == actor.id:
+            raise ServiceError(_l("You cannot deactivate your own account."), field="active")
+        if user.role == Role.ADMIN and session.scalar(
+                select(func.count()).select_from(User)
+                .where(User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)) == 0:
+            raise Conflict(_l("The last active administrator cannot be deactivated."),
+                           field="active")
+        user.session_token = new_session_token()
+    user.active = active
+    audit.record(
+        session, actor=actor, action="user.activate" if active else "user.deactivate",
+        object_type="user", object_id=user.id, before={"active": not active},
+        after={"active": active}, reason="" if actor is not None else "command line",
+    )
+    session.flush()
+    return True
 
 
 def set_locale(session: Session, user: User, locale: str) -> None:
