@@ -195,6 +195,7 @@ def main() -> None:
     checkpoints = {args.pages * k // 8 for k in (1, 2, 4, 8)}
     verdicts: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
+    hows: Counter[str] = Counter()
     in_reconcile = 0.0
     clock = time.perf_counter
     start, cpu_start = clock(), time.process_time()
@@ -209,6 +210,7 @@ def main() -> None:
         in_reconcile += clock() - before
         verdicts[result.verdict] += 1
         statuses.update(field.status for field in result.fields.values())
+        hows.update((field.how or "").split(" ", 1)[0] for field in result.fields.values())
         if n in checkpoints:
             elapsed, cpu = clock() - start, time.process_time() - cpu_start
             print(
@@ -220,6 +222,7 @@ def main() -> None:
             break
     print("verdicts:", dict(verdicts))
     print("field statuses:", dict(statuses))
+    print("decided how:", dict(hows.most_common()))
 
 
 if __name__ == "__main__":

@@ -138,42 +138,59 @@ def _equality_level(
     return "loose"
 
 
+def _medoid(tied: list[str], counts: dict[str, int]) -> str:
+    """The tied spelling with the highest summed similarity to the group's other votes."""
+    scores = dict.fromkeys(counts, 0.0)
+    items = list(counts.items())
+    for i, (a, a_votes) in enumerate(items):
+        for b, b_votes in items[i + 1 :]:
+            score = similarity(a, b)  # symmetric: each pair once
+            scores[a] += b_votes * score
+            scores[b] += a_votes * score
+    top = max(scores[spelling] for spelling in tied)
+    # Code-point order decides only a perfectly symmetric tie.
+    return min(spelling for spelling in tied if scores[spelling] == top)
+
+
 def shown_spellings(
     typed: Sequence[str],
     keys: Sequence[tuple[str, bool]],
     indices: Sequence[int],
     most_complete: bool = False,
+    one_key: bool = False,
 ) -> dict[str, int]:
-    """The group's spellings with their counts, the one to show first (module docstring, 3)."""
+    """The group's spellings with their counts, the one to show first (module docstring, 3).
+
+    ``one_key``: the caller knows every vote has the same normalized key (a faster path).
+    """
     counts: dict[str, int] = {}
     for i in indices:
         counts[typed[i]] = counts.get(typed[i], 0) + 1
     if len(counts) == 1:
         return counts
-    key_of = {typed[i]: keys[i][0] for i in indices}
-    key_votes: dict[str, int] = {}
-    for i in indices:
-        key_votes[keys[i][0]] = key_votes.get(keys[i][0], 0) + 1
-
-    def rank(spelling: str) -> tuple[int, int, int]:
-        """Completeness (contained groups only), votes of its key, votes of the spelling."""
-        complete = weighted_length(units(key_of[spelling])) if most_complete else 0
-        return complete, key_votes[key_of[spelling]], counts[spelling]
-
-    ranks = {spelling: rank(spelling) for spelling in counts}
-    best = max(ranks.values())
-    tied = [spelling for spelling, r in ranks.items() if r == best]
-    if len(tied) == 1:
-        first = tied[0]
+    if one_key:
+        if len(counts) == len(indices):  # all typed differently (dates, usually): all tied
+            first = _medoid(list(counts), counts)
+            return {first: 1, **dict.fromkeys(sorted(s for s in counts if s != first), 1)}
+        top = max(counts.values())
+        tied = [spelling for spelling, n in counts.items() if n == top]
     else:
-        def closeness(spelling: str) -> float:
-            """Summed similarity to every other vote of the group (the medoid scores highest)."""
-            return sum(
-                n * similarity(spelling, other) for other, n in counts.items() if other != spelling
-            )
+        key_of = {typed[i]: keys[i][0] for i in indices}
+        key_votes: dict[str, int] = {}
+        for i in indices:
+            key_votes[keys[i][0]] = key_votes.get(keys[i][0], 0) + 1
 
-        scored = {spelling: closeness(spelling) for spelling in tied}
-        top = max(scored.values())
-        first = min(spelling for spelling, score in scored.items() if score == top)
-    rest = sorted((s for s in counts if s != first), key=lambda s: (-counts[s], s))
-    return {first: counts[first], **{s: counts[s] for s in rest}}
+        def rank(spelling: str) -> tuple[int, int, int]:
+            """Completeness (contained groups only), votes of its key, votes of the spelling."""
+            complete = weighted_length(units(key_of[spelling])) if most_complete else 0
+            return complete, key_votes[key_of[spelling]], counts[spelling]
+
+        ranks = {spelling: rank(spelling) for spelling in counts}
+        best = max(ranks.values())
+        tied = [spelling for spelling, r in ranks.items() if r == best]
+    first = tied[0] if len(tied) == 1 else _medoid(tied, counts)
+    ordered = {first: counts[first]}
+    for spelling in sorted(counts, key=lambda s: (-counts[s], s)):
+        if spelling != first:
+            ordered[spelling] = counts[spelling]
+    return ordered

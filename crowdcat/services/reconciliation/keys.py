@@ -47,7 +47,9 @@ MIN_CONTAINED = 12  # the shorter value's length: 12 Latin characters, or 4 CJK 
 MAX_GAPS = 3
 
 
-@lru_cache(maxsize=16384)
+# Small caches: these run only for fields whose votes differ, where values rarely repeat; they
+# help the Hypothesis-sized repeats and keep memory flat over hundreds of thousands of pages.
+@lru_cache(maxsize=4096)
 def loose_key(typed: str, fold_variants: bool = False) -> str:
     """Return the loose equality key of a typed text value ("" when it is blank)."""
     text = normalize_text(typed.replace("\n", ";"), fold_variants=fold_variants)
@@ -60,7 +62,7 @@ def loose_key(typed: str, fold_variants: bool = False) -> str:
     return _CJK_SEPARATOR.sub("", joined) if "|" in joined else joined
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def numbers(key: str) -> tuple[str, ...]:
     """Return the numbers in a normalized key, in order (Chinese numerals read as numbers)."""
     found = []
@@ -73,7 +75,7 @@ def numbers(key: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=4096)
 def units(key: str) -> tuple[str, ...]:
     """Return the containment units of a normalized key: numbers, Latin words, CJK characters."""
     return tuple(_UNIT.findall(key))
@@ -119,6 +121,6 @@ def similar(a: str, b: str, threshold: int) -> bool:
     return numbers(a) == numbers(b) and bool(fuzz.ratio(a, b, score_cutoff=threshold))
 
 
-def similarity(a: str, b: str) -> float:
-    """Similarity of two strings, 0-100 (the medoid tie-break of a group's shown spelling)."""
-    return fuzz.ratio(a, b)
+# Similarity of two strings, 0-100 (the medoid tie-break of a group's shown spelling); the
+# rapidfuzz function itself, as it runs for most pages (dates typed in different ways).
+similarity = fuzz.ratio

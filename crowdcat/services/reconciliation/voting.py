@@ -16,7 +16,8 @@ How a field is decided:
    volunteer decide alone, because the vote count must still reach ``agree``.
 4. Blank wins only by a margin: against substantive values it needs ``agree`` more votes than
    they have together, so two blanks against one typed ``38620`` ask for another volunteer
-   (and a reviewer, at the maximum) instead of losing the number. A blank word counts as blank.
+   (and a reviewer, at the maximum) instead of losing the number. A blank word counts as blank,
+   and so does a select value that is not one of the field's choices.
 5. Status: ``blank`` if the blank group wins; ``unanimous`` if every vote is in the winning
    group and the group is one of equal values (exact, normalized or loose); ``majority`` if it
    wins otherwise (a fuzzy or contained group is at most a majority, its members listed in
@@ -207,7 +208,7 @@ def _single_group(
         return typed, keys
     # Different spellings of one value (民國37年 / 1948): one group, no vote needed.
     normalized, flagged = keys[0]
-    spellings = shown_spellings(typed, keys, range(count))
+    spellings = shown_spellings(typed, keys, range(count), one_key=True)
     value = next(iter(spellings))
     group = Group(value, normalized, count, weight, everyone, spellings)
     if count < agree:
@@ -257,8 +258,10 @@ def _decide(
         if top.votes <= runner_up.votes:
             how = "weighted"
     if wins and top.normalized == "" and len(groups) > 1:
-        # Blank against substantive values: only by a clear margin (module docstring, 4).
-        wins = 2 * top.votes - submissions >= agree
+        # Blank against substantive values: only by a clear margin (module docstring, 4). A
+        # choice that is not on a select field's list is no substantive value.
+        others = sum(g.votes for g, flag, _ in groups[1:] if not (flag and rule.kind == "select"))
+        wins = top.votes - others >= agree or others == 0
     if not wins:
         flagged = any(flag for _, flag, _ in groups)
         label = how_label("undecided", top.votes, submissions)

@@ -97,6 +97,11 @@ def test_a_blank_majority_does_not_drop_a_lone_number() -> None:
     assert (field.status, field.how, page.verdict) == ("blank", "exact 3/4", "done")
     page, field = one_field(COLLECTOR, "", "s.n.", "")
     assert (field.status, field.how) == ("blank", "blank_words 3/3")
+    level = FieldRule("level", "select", choices=("機密", "普通"))
+    _, field = one_field(level, "", "無", "")  # not a choice: no value a blank majority loses
+    assert field.status == "blank"
+    _, field = one_field(level, "", "機密", "")
+    assert field.status == "conflict"
     page, field = one_field(COLLECTOR, "", "38620", "38620")
     assert (field.status, field.value) == ("majority", "38620")
 
