@@ -19,6 +19,7 @@ from crowdcat.services import audit
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.export.plan import ExportOptions
 from crowdcat.services.export.writer import count_entries, export_stream
+from crowdcat.unit_of_work import unit_of_work
 
 MIMETYPES = {"csv": "text/csv", "jsonl": "application/x-ndjson"}
 # Characters that file systems or the header syntax do not take in a file name.
@@ -77,6 +78,7 @@ def export_form(slug: str):
 
 
 @bp.route("/projects/<slug>/export/download")
+@unit_of_work  # the audit event, committed before the file streams
 @role_required(Role.REVIEWER)
 def export_download(slug: str):
     """Stream the export file; a bad form comes back with its errors (422)."""
@@ -100,6 +102,6 @@ def export_download(slug: str):
     mimetype = f"{MIMETYPES[options.format]}; charset={charset}"
     if options.format == "csv":
         mimetype += "; header=present"
-    chunks = export_stream(db.engine, project, options)  # reads the project's fields now
-    db.session.commit()  # the audit event; the export reads in its own connection
+    # Reads the project's fields now; the rows later, in a connection of its own.
+    chunks = export_stream(db.engine, project, options)
     return Response(stream_with_context(chunks), content_type=mimetype, headers=headers)

@@ -14,6 +14,7 @@ from crowdcat.models import Role
 from crowdcat.services.errors import NotFound, ServiceError
 from crowdcat.services.projects import fields as project_fields
 from crowdcat.services.projects.setup import keying_started
+from crowdcat.unit_of_work import refused, unit_of_work
 
 
 def _render(project, form, spec=None, status=200):  # noqa: ANN001, ANN202
@@ -25,6 +26,7 @@ def _render(project, form, spec=None, status=200):  # noqa: ANN001, ANN202
 
 
 @bp.route("/projects/<slug>/fields", methods=["GET", "POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def project_fields_view(slug: str):
     """The fields in order, and a form to add one."""
@@ -37,16 +39,15 @@ def project_fields_view(slug: str):
         try:
             spec = project_fields.add_field(db.session, current_user, project, form.values())
         except ServiceError as exc:
-            db.session.rollback()
             show_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Field “%(key)s” added.", key=spec.key), "success")
             return redirect(url_for("admin.project_fields_view", slug=slug), 303)
     return _render(project_or_404(slug), form, status=422)
 
 
 @bp.route("/projects/<slug>/fields/<int:field_id>", methods=["GET", "POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def project_field(slug: str, field_id: int):
     """Edit one field (within what keying so far allows)."""
@@ -60,10 +61,8 @@ def project_field(slug: str, field_id: int):
         try:
             project_fields.update_field(db.session, current_user, spec, form.values())
         except ServiceError as exc:
-            db.session.rollback()
             show_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Field “%(key)s” saved.", key=spec.key), "success")
             return redirect(url_for("admin.project_fields_view", slug=slug), 303)
     project = project_or_404(slug)
@@ -79,6 +78,7 @@ def _field(project, field_id):  # noqa: ANN001, ANN202
 
 
 @bp.route("/projects/<slug>/fields/<int:field_id>/move", methods=["POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def project_field_move(slug: str, field_id: int):
     """Move a field up or down."""
@@ -86,11 +86,11 @@ def project_field_move(slug: str, field_id: int):
     spec = _field(project, field_id)
     offset = -1 if request.form.get("direction") == "up" else 1
     project_fields.move_field(db.session, current_user, spec, offset)
-    db.session.commit()
     return redirect(url_for("admin.project_fields_view", slug=slug, _anchor=f"f{field_id}"), 303)
 
 
 @bp.route("/projects/<slug>/fields/<int:field_id>/delete", methods=["POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def project_field_delete(slug: str, field_id: int):
     """Delete a field (refused once keying has started)."""
@@ -100,9 +100,7 @@ def project_field_delete(slug: str, field_id: int):
     try:
         project_fields.delete_field(db.session, current_user, spec)
     except ServiceError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
-        return redirect(url_for("admin.project_fields_view", slug=slug), 303)
-    db.session.commit()
+        return refused(redirect(url_for("admin.project_fields_view", slug=slug), 303))
     flash(_("Field “%(key)s” deleted.", key=key), "success")
     return redirect(url_for("admin.project_fields_view", slug=slug), 303)

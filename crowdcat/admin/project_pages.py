@@ -17,6 +17,7 @@ from crowdcat.services.projects import setup as project_service
 from crowdcat.services.scans.images import ImageRejected
 from crowdcat.services.scans.ingest import IMPORTED, REJECTED, SKIPPED, Importer, Outcome, Source
 from crowdcat.services.scans.storage import storage_for
+from crowdcat.unit_of_work import keep, refused, unit_of_work
 
 PER_PAGE = 100
 
@@ -45,6 +46,7 @@ def project_pages(slug: str):
 
 
 @bp.route("/projects/<slug>/pages/access", methods=["POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def project_pages_access(slug: str):
     """Open or restrict the ticked pages, or all pages."""
@@ -53,17 +55,16 @@ def project_pages_access(slug: str):
     if not form.validate_on_submit():
         abort(400)
     page_ids = None if form.scope.data == "all" else request.form.getlist("page", type=int)
+    back = redirect(url_for("admin.project_pages", slug=slug,
+                            access=request.args.get("access", "")), 303)
     try:
         count = project_service.set_access(db.session, current_user, project,
                                            Access(form.access.data), page_ids)
     except ServiceError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("Access changed for %(n)d pages.", n=count), "success")
-    return redirect(url_for("admin.project_pages", slug=slug,
-                            access=request.args.get("access", "")), 303)
+        return refused(back)
+    flash(_("Access changed for %(n)d pages.", n=count), "success")
+    return back
 
 
 @bp.route("/projects/<slug>/pages/<int:page_id>")
@@ -79,6 +80,7 @@ def project_page(slug: str, page_id: int):
 
 
 @bp.route("/projects/<slug>/import", methods=["GET", "POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def project_import(slug: str):
     """Upload scans: one file per request from the page's script, or all at once without it."""
@@ -97,12 +99,12 @@ def project_import(slug: str):
                         access=Access(form.access.data),
                         max_pixels=current_app.config["MAX_IMAGE_PIXELS"], actor=current_user)
     report = importer.run([Source(f.filename, _reader(f, limit)) for f in files])
-    db.session.commit()
     if request.accept_mimetypes.best == "application/json":
         return jsonify(files=[_as_json(o) for o in report.outcomes])
     status = 422 if report.rejected and not report.pages else 200
-    return render_template("admin/projects/import_result.html", project=project, report=report,
-                           status_labels=status_labels()), status
+    # Kept even when every file was refused: the attempt stays in the audit trail.
+    return keep((render_template("admin/projects/import_result.html", project=project,
+                                 report=report, status_labels=status_labels()), status))
 
 
 def _reader(upload, limit: int):  # noqa: ANN001, ANN202

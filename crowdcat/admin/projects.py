@@ -18,6 +18,7 @@ from crowdcat.services.projects import setup as project_service
 from crowdcat.services.projects.instructions import render_markdown
 from crowdcat.services.projects.progress import STAGES, project_progress
 from crowdcat.services.reconciliation.field_agreement import field_agreement
+from crowdcat.unit_of_work import end, unit_of_work
 
 
 def stage_labels() -> dict[str, str]:
@@ -36,7 +37,12 @@ def project_or_404(slug: str) -> Project:
 
 
 def show_error(form: FlaskForm, exc: ServiceError) -> None:
-    """Put a service refusal on its form field, or flash it."""
+    """Put a service refusal on its form field, or flash it.
+
+    What the refused request changed is rolled back now, so that the page shows what is
+    stored (the form keeps what the admin typed).
+    """
+    end(commit=False)
     target = getattr(form, exc.field, None) if exc.field else None
     if target is not None and hasattr(target, "errors"):
         target.errors = [*target.errors, str(exc)] if isinstance(target.errors, list) \
@@ -57,6 +63,7 @@ def projects():
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def project_new():
     """Create a project from a field template."""
@@ -66,10 +73,8 @@ def project_new():
             project = project_service.create_project(
                 db.session, current_user, form.values(), template=form.template.data or None)
         except ServiceError as exc:
-            db.session.rollback()
             show_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Project “%(title)s” created.", title=project.title), "success")
             return redirect(url_for("admin.project", slug=project.slug), 303)
     status = 422 if form.errors or form.is_submitted() else 200
@@ -103,6 +108,7 @@ def project(slug: str):
 
 
 @bp.route("/projects/<slug>/edit", methods=["GET", "POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def project_edit(slug: str):
     """Change a project's settings."""
@@ -114,10 +120,8 @@ def project_edit(slug: str):
         try:
             project_service.update_project(db.session, current_user, project, form.values())
         except ServiceError as exc:
-            db.session.rollback()
             show_error(form, exc)
         else:
-            db.session.commit()
             flash(_("Settings saved."), "success")
             return redirect(url_for("admin.project", slug=project.slug), 303)
     status = 422 if form.is_submitted() else 200

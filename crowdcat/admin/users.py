@@ -13,6 +13,7 @@ from crowdcat.extensions import db
 from crowdcat.models import Role, User
 from crowdcat.services.accounts import users as accounts
 from crowdcat.services.errors import ServiceError
+from crowdcat.unit_of_work import refused, unit_of_work
 
 PER_PAGE = 50
 
@@ -40,6 +41,7 @@ def users():
 
 
 @bp.route("/users/<int:user_id>/role", methods=["POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def set_role(user_id: int):
     """Change one user's role."""
@@ -48,19 +50,19 @@ def set_role(user_id: int):
     if not form.validate_on_submit():
         flash(_("Unknown role."), "error")
         return redirect(url_for("admin.users")), 303
+    back = redirect(url_for("admin.users", q=request.args.get("q", ""))), 303
     try:
         accounts.set_role(db.session, user, Role(form.role.data), actor=current_user)
     except ServiceError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
-    else:
-        db.session.commit()
-        flash(_("%(name)s is now: %(role)s.", name=user.display_name,
-                role=ROLE_LABELS[user.role]), "success")
-    return redirect(url_for("admin.users", q=request.args.get("q", ""))), 303
+        return refused(back)
+    flash(_("%(name)s is now: %(role)s.", name=user.display_name,
+            role=ROLE_LABELS[user.role]), "success")
+    return back
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def deactivate(user_id: int):
     """Deactivate an account: its sessions and API tokens stop at once; its work stays."""
@@ -68,6 +70,7 @@ def deactivate(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@unit_of_work
 @role_required(Role.ADMIN)
 def reactivate(user_id: int):
     """Let a deactivated account log in again."""
@@ -79,16 +82,15 @@ def _set_active(user_id: int, active: bool):  # noqa: ANN202
     user = db.session.get(User, user_id) or abort(404)
     if not AccountForm().validate_on_submit():
         abort(400)
+    back = redirect(url_for("admin.users", q=request.args.get("q", ""))), 303
     try:
         accounts.set_active(db.session, user, active, actor=current_user._get_current_object())
     except ServiceError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
+        return refused(back)
+    if active:
+        flash(_("%(name)s can log in again.", name=user.display_name), "success")
     else:
-        db.session.commit()
-        if active:
-            flash(_("%(name)s can log in again.", name=user.display_name), "success")
-        else:
-            flash(_("%(name)s is deactivated: logged out everywhere, API tokens stopped. "
-                    "Their submissions stay.", name=user.display_name), "success")
-    return redirect(url_for("admin.users", q=request.args.get("q", ""))), 303
+        flash(_("%(name)s is deactivated: logged out everywhere, API tokens stopped. "
+                "Their submissions stay.", name=user.display_name), "success")
+    return back

@@ -5,32 +5,28 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import g, jsonify
+from flask import Response, g
 from flask import request as flask_request
 from flask_babel import gettext as _
 from werkzeug.local import LocalProxy
 
+from crowdcat.errors import api_error, refusal_response
 from crowdcat.extensions import db
 from crowdcat.models import User
 from crowdcat.services.accounts import tokens as api_tokens
-from crowdcat.services.errors import Conflict, Forbidden, NotFound, ServiceError
+from crowdcat.services.errors import ServiceError
 from crowdcat.services.keying import assignment
-from crowdcat.services.keying.validation import InvalidValues
 
 
-def error(status: int, message: str, **extra: Any):  # noqa: ANN201
-    """A JSON error response."""
-    return jsonify(error=status, message=message, **extra), status
+def error(status: int, message: Any, *, code: str | None = None,
+          fields: dict[str, Any] | None = None) -> Response:
+    """A JSON error response in the API's one shape (crowdcat.errors.api_error)."""
+    return api_error(status, message, code=code, fields=fields)
 
 
-def service_error(exc: ServiceError):  # noqa: ANN201
-    """The JSON response for a refused request."""
-    if isinstance(exc, InvalidValues):
-        return error(422, str(exc), errors={k: str(v) for k, v in exc.errors.items()})
-    status = {NotFound: 404, Conflict: 409, Forbidden: 403}.get(type(exc))
-    if status is None:
-        status = 409 if isinstance(exc, Conflict) else 400
-    return error(status, str(exc))
+def service_error(exc: ServiceError) -> Response:
+    """The JSON response for a refused request (the same as when the view raises it)."""
+    return refusal_response(exc)  # type: ignore[return-value]  # JSON under /api/
 
 
 def bearer_token() -> str:
@@ -42,7 +38,7 @@ def bearer_token() -> str:
 def unauthorized():  # noqa: ANN201
     """The 401 answer to a request without a valid token."""
     response = error(401, _("A valid API token is needed (Authorization: Bearer TOKEN)."))
-    response[0].headers["WWW-Authenticate"] = 'Bearer realm="crowdcat"'
+    response.headers["WWW-Authenticate"] = 'Bearer realm="crowdcat"'
     return response
 
 
@@ -67,7 +63,8 @@ def _loaded_user() -> User:
 def token_required(view: Callable) -> Callable:
     """Decorator: the request carries `Authorization: Bearer TOKEN` of an active user.
 
-    The token's use is recorded in the request's write transaction; the view commits.
+    The token's use is recorded in the request's write transaction; the view's unit of work
+    commits it (crowdcat.unit_of_work), or rolls it back with a refusal.
     """
 
     @wraps(view)
@@ -78,8 +75,7 @@ def token_required(view: Callable) -> Callable:
             assignment.begin_write(db.session)
         user_id = api_tokens.authenticate(db.session, bearer_token())
         if user_id is None:
-            db.session.rollback()
-            return unauthorized()
+            return unauthorized()  # an error status: the unit of work rolls back
         use_token_of(user_id)
         return view(*args, **kwargs)
 

@@ -3,10 +3,25 @@ from __future__ import annotations
 
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
+# Errors any request may meet, besides those its operation lists.
+_ALWAYS = {
+    "400": "The request could not be read",
+    "405": "The address does not take this method",
+    "413": "The request body is too large",
+    "429": "Too many requests: wait (Retry-After) and try again",
+    "500": "Something went wrong on the server; nothing was half-saved",
+}
+
 
 def _json(schema: dict, description: str) -> dict:
     """A JSON response object."""
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(**described: str) -> dict:
+    """Error responses (status -> description, as keyword e_404="..."), each the Error shape."""
+    statuses = _ALWAYS | {key.removeprefix("e_"): text for key, text in described.items()}
+    return {status: _json(_ERROR, text) for status, text in sorted(statuses.items())}
 
 
 SPEC: dict = {
@@ -28,7 +43,7 @@ SPEC: dict = {
             "summary": "Active projects",
             "responses": {"200": _json({"type": "object", "properties": {
                 "projects": {"type": "array", "items": {"$ref": "#/components/schemas/Project"}}
-            }}, "The projects open for keying"), "401": _json(_ERROR, "No valid token")},
+            }}, "The projects open for keying"), **_errors(e_401="No valid token")},
         }},
         "/projects/{slug}/next": {"post": {
             "summary": "Reserve the next page",
@@ -38,8 +53,8 @@ SPEC: dict = {
             "responses": {
                 "200": _json({"$ref": "#/components/schemas/ReservedPage"}, "The reserved page"),
                 "204": {"description": "Nothing is left for this volunteer in this project"},
-                "401": _json(_ERROR, "No valid token"),
-                "404": _json(_ERROR, "No such active project"),
+                **_errors(e_401="No valid token", e_404="No such active project",
+                          e_409="No page can be given now"),
             },
         }},
         "/pages/{page_id}/submissions": {"post": {
@@ -58,13 +73,15 @@ SPEC: dict = {
                 ]}}}},
             "responses": {
                 "201": _json({"$ref": "#/components/schemas/Submission"}, "Stored"),
-                "400": _json(_ERROR, "Neither values nor skip"),
-                "401": _json(_ERROR, "No valid token"),
-                "404": _json(_ERROR, "No such page open for keying"),
-                "409": _json(_ERROR, "Already keyed by this volunteer, or no longer needed"),
-                "422": _json({"allOf": [_ERROR, {"type": "object", "properties": {
-                    "errors": {"type": "object", "additionalProperties": {"type": "string"}}}}]},
-                    "Some values were refused (per-field messages); nothing was stored"),
+                **_errors(
+                    e_400="Not a JSON object with either values or skip",
+                    e_401="No valid token", e_403="Not allowed for this volunteer",
+                    e_404="No such page open for keying",
+                    e_409="Already keyed by this volunteer (code already_submitted), or no "
+                          "longer needed (code no_longer_needed)",
+                    e_415="The body is not JSON",
+                    e_422="Some values were refused (code invalid_values; a message per field "
+                          "in error.fields); nothing was stored"),
             },
         }},
         "/pages/{page_id}/reservation": {"post": {
@@ -74,7 +91,8 @@ SPEC: dict = {
             "responses": {
                 "200": _json({"type": "object", "properties": {
                     "reserved_until": {"type": "string", "format": "date-time"}}}, "Renewed"),
-                "409": _json(_ERROR, "The page is no longer held for this volunteer"),
+                **_errors(e_401="No valid token", e_404="No such page open for keying",
+                          e_409="The page is no longer held for this volunteer (code not_held)"),
             },
         }},
         "/pages/{page_id}/image": {"get": {
@@ -83,7 +101,8 @@ SPEC: dict = {
                             "schema": {"type": "integer"}}],
             "responses": {"200": {"description": "The image",
                                   "content": {"image/jpeg": {}}},
-                          "404": _json(_ERROR, "No such page open for keying")},
+                          **_errors(e_401="No valid token",
+                                    e_404="No such page open for keying")},
         }},
         "/parse-date": {"get": {
             "summary": "How a typed date is read (no token needed)",
@@ -98,8 +117,19 @@ SPEC: dict = {
     "components": {
         "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         "schemas": {
-            "Error": {"type": "object", "properties": {
-                "error": {"type": "integer"}, "message": {"type": "string"}}},
+            "Error": {
+                "description": "Every error answer of the API (any 4xx or 5xx status).",
+                "type": "object", "required": ["error"], "properties": {"error": {
+                    "type": "object", "required": ["code", "message"], "properties": {
+                        "code": {"type": "string", "description": "A short machine code",
+                                 "examples": ["not_found", "invalid_values", "unauthorized"]},
+                        "message": {"type": "string",
+                                    "description": "What happened, in the user's language"},
+                        "fields": {"type": "object",
+                                   "additionalProperties": {"type": "string"},
+                                   "description": "Field key -> message, for the fields "
+                                                  "the refusal names"},
+                    }}}},
             "Project": {"type": "object", "properties": {
                 "slug": {"type": "string"}, "title": {"type": "string"},
                 "description": {"type": "string"},

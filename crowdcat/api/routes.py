@@ -20,12 +20,12 @@ from crowdcat.api.openapi import SPEC
 from crowdcat.extensions import db
 from crowdcat.models import Access, Page, Project, ProjectStatus
 from crowdcat.services import access
-from crowdcat.services.errors import NotFound, ServiceError
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import next_by_token as token_claim
 from crowdcat.services.keying import submission as submissions
 from crowdcat.services.projects.snapshot import ProjectSnapshot
 from crowdcat.services.reconciliation.normalization import parse_date
+from crowdcat.unit_of_work import unit_of_work
 
 
 def _reserved_json(project: ProjectSnapshot, reserved: assignment.Reserved,
@@ -73,6 +73,7 @@ def parse_date_hint():
 
 
 @bp.route("/projects")
+@unit_of_work  # the token's use
 @token_required
 def projects():
     """Active projects."""
@@ -87,24 +88,20 @@ def projects():
 
 
 @bp.route("/projects/<slug>/next", methods=["POST"])
+@unit_of_work  # commits only what the session holds: the claim commits on its own connection
 def next_page(slug: str):
     """Reserve and return the next page, or 204 when nothing is left for this volunteer."""
     # The token is checked by the same statement that claims the page (token_claim).
     found = token_claim.next_page(db.session, token=bearer_token(), slug=slug)
     if found.user_id is None:
-        db.session.rollback()
         return unauthorized()
     reserved = found.reserved
     if reserved is None:
         use_token_of(found.user_id)  # messages in the volunteer's language
         if found.project is None:
-            db.session.rollback()
             return error(404, _("There is no such project."))
         if found.error is not None:
-            db.session.rollback()
             return service_error(found.error)
-    if db.session().in_transaction():  # the claim itself committed on its own connection
-        db.session.commit()
     if reserved is None:
         return "", 204
     return _reserved_response(found.project, reserved)
@@ -120,6 +117,7 @@ def _reserved_response(project: ProjectSnapshot, reserved: assignment.Reserved) 
 
 
 @bp.route("/pages/<int:page_id>/submissions", methods=["POST"])
+@unit_of_work
 @token_required
 def submit(page_id: int):
     """Store {"values": {...}} or {"skip": reason}; 201, 422, 409 or 404."""
@@ -127,36 +125,29 @@ def submit(page_id: int):
     if not isinstance(body, dict) or ("values" in body) == ("skip" in body):
         _check_open(page_id)  # 404 before 400
         return error(400, _('Send a JSON object with either "values" or "skip".'))
-    try:
-        submission = submissions.submit(
-            db.session, page=page_id, user=api_user_id(), values=body.get("values"),
-            skip_reason=body.get("skip"),
-        )
-    except NotFound:
-        # The page is closed or restricted: the same 404 as any unknown address.
-        db.session.rollback()
-        abort(404)
-    except ServiceError as exc:
-        db.session.rollback()
-        return service_error(exc)
-    result = submissions.to_dict(submission)
-    db.session.commit()
-    return jsonify(result), 201
+    # A refusal goes to crowdcat.errors: 404 (closed or restricted: the same answer as any
+    # unknown address), 409, 422 with the fields' messages.
+    submission = submissions.submit(
+        db.session, page=page_id, user=api_user_id(), values=body.get("values"),
+        skip_reason=body.get("skip"),
+    )
+    return jsonify(submissions.to_dict(submission)), 201
 
 
 @bp.route("/pages/<int:page_id>/reservation", methods=["POST"])
+@unit_of_work
 @token_required
 def renew(page_id: int):
     """Extend the hold on a page being keyed; 409 when it can no longer be held."""
     page = _open_page(page_id)
     until = assignment.renew(db.session, page=page, user=api_user())
-    db.session.commit()
     if until is None:
-        return error(409, _("This page is no longer held for you."))
+        return error(409, _("This page is no longer held for you."), code="not_held")
     return jsonify(reserved_until=until.isoformat())
 
 
 @bp.route("/pages/<int:page_id>/image")
+@unit_of_work  # the token's use
 @token_required
 def page_image(page_id: int):
     """The page's scan, for token-authenticated clients (same access rule as the site)."""

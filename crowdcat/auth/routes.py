@@ -24,6 +24,7 @@ from crowdcat.services.accounts import login_throttle
 from crowdcat.services.accounts import users as accounts
 from crowdcat.services.accounts.login_throttle import LoginThrottle, Refusal, network_of
 from crowdcat.services.errors import ServiceError
+from crowdcat.unit_of_work import keep, unit_of_work
 
 
 def _safe_next(target: str | None) -> str:
@@ -58,20 +59,25 @@ def _throttled(form: LoginForm, refusal: Refusal):  # noqa: ANN202
     return response
 
 
-def _login_failed(guard: LoginThrottle | None, email: str, network: str) -> None:
-    """Count a failed log-in; audit the account's slow-down or lock when one begins."""
+def _login_failed(guard: LoginThrottle | None, email: str, network: str) -> bool:
+    """Count a failed log-in; audit the account's slow-down or lock when one begins.
+
+    True when an audit event was recorded: the refused log-in's answer keeps it.
+    """
     if guard is None:
-        return
+        return False
     failures, event = guard.failed(email, network)
     if event is not None and login_throttle.record(db.session, email, event, failures, network):
-        db.session.commit()
-    elif event is not None:
+        return True
+    if event is not None:
         current_app.logger.warning("%s for an unknown account from %s (%d failures)",
                                    event, network, failures)
+    return False
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
+@unit_of_work
 def signup():
     """Create a volunteer account and log it in."""
     if current_user.is_authenticated:
@@ -87,10 +93,8 @@ def signup():
                 locale=request.cookies.get("crowdcat_lang") or None,
             )
         except ServiceError as exc:
-            db.session.rollback()
             getattr(form, exc.field or "email").errors.append(str(exc))
         else:
-            db.session.commit()
             _start_session(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.display_name), "success")
             return redirect(url_for("main.index"))
@@ -99,11 +103,13 @@ def signup():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("20 per 10 minutes", methods=["POST"])
+@unit_of_work  # a rehashed password, if any
 def login():
     """Log in with e-mail and password."""
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
+    audited = False
     if form.validate_on_submit():
         guard, network = throttle.of(current_app), network_of(request.remote_addr)
         refusal = guard.check(form.email.data, network) if guard is not None else None
@@ -112,17 +118,18 @@ def login():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is None:
             form.password.errors.append(_("Wrong e-mail address or password."))
-            _login_failed(guard, form.email.data, network)
+            audited = _login_failed(guard, form.email.data, network)
         else:
             if guard is not None:
                 guard.succeeded(form.email.data, network)
-            db.session.commit()  # a rehashed password, if any
             _start_session(user, remember=form.remember.data)
             return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    answer = render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    return keep(answer) if audited else answer
 
 
 @bp.route("/logout", methods=["POST"])
+@unit_of_work
 def logout():
     """Log out (POST only, so that a link on another site cannot do it) everywhere.
 
@@ -131,7 +138,6 @@ def logout():
     """
     if current_user.is_authenticated:
         accounts.end_sessions(db.session, current_user._get_current_object())
-        db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have logged out."), "info")
@@ -139,6 +145,7 @@ def logout():
 
 
 @bp.route("/password", methods=["GET", "POST"])
+@unit_of_work
 @login_required
 def password():
     """Change one's own password."""
@@ -149,10 +156,8 @@ def password():
                 db.session, current_user, form.current.data, form.password.data
             )
         except ServiceError as exc:
-            db.session.rollback()
             getattr(form, exc.field or "password").errors.append(str(exc))
         else:
-            db.session.commit()
             _start_session(current_user._get_current_object())
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("main.index"))

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from crowdcat.demo import loader as demo
 from crowdcat.extensions import db
 from crowdcat.services.scans.storage import storage_for
+from crowdcat.unit_of_work import unit_of_work
 
 
 def _print_logins() -> None:
@@ -21,6 +22,7 @@ def _print_logins() -> None:
 @click.option("--if-empty", is_flag=True,
               help="Load only when the database has no users and no projects.")
 @with_appcontext
+@unit_of_work  # all of the demo, or nothing
 def load_demo(if_empty: bool) -> None:
     """Load the demo project (30 generated Republic-era pages in every stage) and accounts."""
     if not demo.is_empty(db.session):
@@ -29,12 +31,7 @@ def load_demo(if_empty: bool) -> None:
             _print_logins()
             return
         raise click.ClickException("The database is not empty; load the demo into a new one.")
-    try:
-        summary = demo.load_demo(db.session, storage_for(current_app.config))
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    summary = demo.load_demo(db.session, storage_for(current_app.config))
     stages = ", ".join(f"{name} {count}" for name, count in summary.stages.items())
     click.echo(f"Loaded the demo project '{demo.SLUG}': {summary.pages} pages ({stages}).")
     _print_logins()

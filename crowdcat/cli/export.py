@@ -23,6 +23,7 @@ from crowdcat.services.errors import ServiceError
 from crowdcat.services.export.plan import ENCODINGS, FORMATS, LABELS, ExportOptions
 from crowdcat.services.export.writer import count_entries, export_stream
 from crowdcat.services.reconciliation import facts as entry_facts
+from crowdcat.unit_of_work import end, unit_of_work
 
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -65,13 +66,22 @@ def _write_atomically(target: Path, chunks: Generator[bytes, None, None], progre
 
 
 def _restamp(project: Project, quiet: bool) -> None:
-    """PostgreSQL: stamp the facts the export reads on entries that lack them (rare, once)."""
-    if db.engine.dialect.name != "postgresql" or not entry_facts.has_stale(db.session, project.id):
+    """Stamp the facts the export reads on entries that lack them (rare, once; PostgreSQL).
+
+    A commit per batch: memory and the transaction stay small, and an interruption keeps the
+    batches done (a rerun goes on from there).
+    """
+    project_id = project.id
+    if not entry_facts.needs_restamp(db.session, project_id):
         return
-    with tqdm(total=entry_facts.count_stale(db.session, project.id), unit=" entries",
+    with tqdm(total=entry_facts.count_stale(db.session, project_id), unit=" entries",
               desc=str(_l("Reading dates")), file=sys.stderr, disable=quiet,
               dynamic_ncols=True) as bar:
-        entry_facts.restamp(db.session, project.id, progress=bar.update)
+        after = 0
+        while (batch := entry_facts.restamp_batch(db.session, project_id, after)) is not None:
+            db.session.commit()
+            after = batch.last_id
+            bar.update(batch.read)
 
 
 @click.command("export")
@@ -96,6 +106,7 @@ def _restamp(project: Project, quiet: bool) -> None:
               type=click.Path(dir_okay=False, path_type=Path), help="The file to write.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @with_appcontext
+@unit_of_work
 def export(slug: str, fmt: str, encoding: str | None, raw: bool, labels: str, provenance: bool,
            approved_from: date | None, approved_to: date | None, output: Path,
            quiet: bool) -> None:
@@ -121,7 +132,7 @@ def export(slug: str, fmt: str, encoding: str | None, raw: bool, labels: str, pr
         bar.update(rows)
 
     chunks = export_stream(db.engine, project, options, progress=progress)
-    db.session.rollback()  # the export reads in its own transaction
+    end(commit=False)  # nothing was written; the export reads in its own transaction
     _write_atomically(output, chunks, bar)
     click.echo(str(_l("Exported %(count)d entries to %(path)s.", count=written[0],
                       path=str(output))), err=True)

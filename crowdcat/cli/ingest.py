@@ -19,6 +19,7 @@ from crowdcat.services.ocr.engines import DEFAULT_ENGINE
 from crowdcat.services.scans.ingest import REJECTED, Importer, Report, Source
 from crowdcat.services.scans.sources import folder_sources, manifest_sources, read_metadata
 from crowdcat.services.scans.storage import storage_for
+from crowdcat.unit_of_work import unit_of_work
 
 # Files per commit: an interruption loses at most one batch, and a rerun skips the rest.
 BATCH = 20
@@ -55,12 +56,10 @@ def _run(project: Project, sources: list[Source], restricted: bool, ocr: bool = 
             if outcome.status == REJECTED:
                 tqdm.write(f"{outcome.name}: {outcome.reason}", file=sys.stderr)
 
-        try:
-            report = importer.run(sources, batch=BATCH, commit=db.session.commit,
-                                  progress=progress)
-        except BaseException:
-            db.session.rollback()  # the batches already committed stay; a rerun skips them
-            raise
+        # A commit per batch; on an error the command's unit of work rolls back the batch
+        # under way, the batches already committed stay and a rerun skips them.
+        report = importer.run(sources, batch=BATCH, commit=db.session.commit,
+                              progress=progress)
     if ocr:
         read_pages(project, [pid for outcome in report.outcomes for pid in outcome.page_ids],
                    DEFAULT_ENGINE)
@@ -87,6 +86,7 @@ def _summary(report: Report) -> None:
                    "whose values are pre-filled.")
 @click.option("--ocr", is_flag=True, help="Then read the new pages' text with OCR (offline).")
 @with_appcontext
+@unit_of_work
 def import_folder(project: str, folder: Path, restricted: bool, metadata: Path | None,
                   ocr: bool) -> None:
     """Import the image files of FOLDER into PROJECT, in natural file-name order.
@@ -110,6 +110,7 @@ def import_folder(project: str, folder: Path, restricted: bool, metadata: Path |
 @click.option("--restricted", is_flag=True, help="Mark the pages restricted (staff only).")
 @click.option("--ocr", is_flag=True, help="Then read the new pages' text with OCR (offline).")
 @with_appcontext
+@unit_of_work
 def import_manifest(project: str, manifest: Path, restricted: bool, ocr: bool) -> None:
     """Import the images of a IIIF Presentation 2 or 3 MANIFEST file into PROJECT, in its order.
 

@@ -11,6 +11,7 @@ from crowdcat.models import Page, Project, Submission, User
 from crowdcat.services.accounts import tokens as api_tokens
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.reconciliation import entries
+from crowdcat.unit_of_work import unit_of_work
 
 
 @click.command("reconcile")
@@ -18,6 +19,7 @@ from crowdcat.services.reconciliation import entries
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000),
               help="Pages reconciled per transaction.")
 @with_appcontext
+@unit_of_work  # and a commit per batch: an interruption keeps the batches done
 def reconcile(slug: str | None, batch_size: int) -> None:
     """Re-reconcile every page that has submissions (for example after a rule change)."""
     projects = select(Project).order_by(Project.id)
@@ -53,6 +55,7 @@ def reconcile(slug: str | None, batch_size: int) -> None:
 @click.argument("email")
 @click.option("--name", default="", help="A name to recognise the token by.")
 @with_appcontext
+@unit_of_work
 def create_token(email: str, name: str) -> None:
     """Make a personal API token for the account EMAIL and print it (shown only once)."""
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
@@ -61,9 +64,7 @@ def create_token(email: str, name: str) -> None:
     try:
         _token, raw = api_tokens.create(db.session, user, name or "cli")
     except ServiceError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     click.echo(raw)
 
 

@@ -14,6 +14,7 @@ from crowdcat.extensions import db
 from crowdcat.models import Role, User
 from crowdcat.services.accounts import users as accounts
 from crowdcat.services.errors import ServiceError
+from crowdcat.unit_of_work import unit_of_work
 
 
 @click.command("create-user")
@@ -24,6 +25,7 @@ from crowdcat.services.errors import ServiceError
               help="Display name (default: the e-mail's local part).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @with_appcontext
+@unit_of_work
 def create_user(email: str, role: str, display_name: str | None, password_stdin: bool) -> None:
     """Create an account with EMAIL and a role; asks for the password unless --password-stdin."""
     if password_stdin:
@@ -36,9 +38,7 @@ def create_user(email: str, role: str, display_name: str | None, password_stdin:
             password=password, role=Role(role),
         )
     except ServiceError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     click.echo(f"Created {user.email} ({user.role.value}).")
 
 
@@ -50,9 +50,7 @@ def _set_active(email: str, active: bool) -> None:
     try:
         changed = accounts.set_active(db.session, user, active, actor=None)
     except ServiceError as exc:
-        db.session.rollback()
         raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     if not changed:
         click.echo(str(_l("%(email)s was already so; nothing changed.", email=user.email)))
     elif active:
@@ -65,6 +63,7 @@ def _set_active(email: str, active: bool) -> None:
 @click.command("deactivate-user")
 @click.argument("email")
 @with_appcontext
+@unit_of_work
 def deactivate_user(email: str) -> None:
     """Deactivate the account with EMAIL: its sessions and API tokens stop; its work stays."""
     _set_active(email, False)
@@ -73,6 +72,7 @@ def deactivate_user(email: str) -> None:
 @click.command("reactivate-user")
 @click.argument("email")
 @with_appcontext
+@unit_of_work
 def reactivate_user(email: str) -> None:
     """Let the deactivated account with EMAIL log in again."""
     _set_active(email, True)

@@ -12,6 +12,7 @@ from crowdcat.demo.content import DEMO_RECORDS
 from crowdcat.demo.images import render_all
 from crowdcat.models import Access, Entry, Page, Project, ProjectStatus, Role, User
 from crowdcat.services.accounts import users as accounts
+from crowdcat.services.keying import assignment
 from crowdcat.services.keying import submission as submissions
 from crowdcat.services.projects.templates import apply_template
 from crowdcat.services.reconciliation.normalization import parse_date
@@ -151,11 +152,16 @@ def _key_stage(session: Session, stage: str, page: Page, record: dict[str, Any],
 
 
 def load_demo(session: Session, storage: LocalStorage) -> DemoSummary:
-    """Create the demo accounts, project, pages and every pipeline stage; the caller commits."""
+    """Create the demo accounts, project, pages and every pipeline stage; the caller commits.
+
+    One write transaction from the start: the submission and review services find it open
+    and keep to it, so that the caller's commit (or rollback) takes the whole demo.
+    """
+    assignment.begin_write(session)
     users = _create_accounts(session)
     project = _create_project(session, users["admin"])
     pages = _import_pages(session, project, storage, users["admin"])
-    session.commit()  # the submission service starts its own write transactions
+    session.flush()
     open_pages = [(p, r) for p, r in zip(pages, DEMO_RECORDS, strict=True)
                   if p.access == Access.OPEN]
     counts: dict[str, int] = {}

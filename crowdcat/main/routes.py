@@ -10,6 +10,7 @@ from crowdcat.i18n import LANG_COOKIE
 from crowdcat.main import bp
 from crowdcat.services.accounts import users as accounts
 from crowdcat.services.keying import stats as keying_stats
+from crowdcat.unit_of_work import unit_of_work
 
 ONE_YEAR = 365 * 24 * 3600
 
@@ -21,13 +22,13 @@ def index():
 
 
 @bp.route("/lang/<code>", methods=["POST"])
+@unit_of_work
 def set_language(code: str):
     """Switch the UI language; remembered on the account and in a cookie."""
     if code not in LOCALES:
         abort(400)
     if current_user.is_authenticated:
         accounts.set_locale(db.session, current_user, code)
-        db.session.commit()
     back = request.form.get("next") or url_for("main.index")
     if not back.startswith("/") or back.startswith("//"):
         back = url_for("main.index")

@@ -6,27 +6,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from crowdcat.auth.login import role_required
+from crowdcat.errors import status_of
 from crowdcat.extensions import db
 from crowdcat.models import Entry, Role
 from crowdcat.review import bp
 from crowdcat.review.forms import RejectForm, ReopenForm, SendBackForm
 from crowdcat.review.routes import load_entry, queue_filters, render_screen
 from crowdcat.review.screen import read_decisions
-from crowdcat.services.errors import Conflict, Forbidden, NotFound, ServiceError
+from crowdcat.services.errors import Conflict, ServiceError
 from crowdcat.services.review import decisions as review
 from crowdcat.services.review.queue import next_entry
 from crowdcat.services.review.values import InvalidValues
-
-
-def _code(exc: ServiceError) -> int:
-    """The HTTP status of a refusal."""
-    if isinstance(exc, Forbidden):
-        return 403
-    if isinstance(exc, NotFound):
-        return 404
-    if isinstance(exc, Conflict):
-        return 409
-    return 422
+from crowdcat.unit_of_work import end, unit_of_work
 
 
 def _begin(entry_id: int) -> tuple[Entry, int]:
@@ -42,10 +33,10 @@ def _begin(entry_id: int) -> tuple[Entry, int]:
 
 
 def _refused(entry_id: int, exc: ServiceError, **context):  # noqa: ANN003
-    """Roll back and show the entry as it is now, with the refusal."""
-    db.session.rollback()
+    """Roll back now and show the entry as it is (another reviewer's change included)."""
+    end(commit=False)
     entry = load_entry(entry_id)
-    return render_screen(entry, _code(exc), message=str(exc), **context)
+    return render_screen(entry, status_of(exc), message=str(exc), **context)
 
 
 def _back(entry: Entry):
@@ -56,6 +47,7 @@ def _back(entry: Entry):
 
 
 @bp.route("/entries/<int:entry_id>/approve", methods=["POST"])
+@unit_of_work
 @role_required(Role.REVIEWER)
 def approve(entry_id: int):
     """Approve with the decided values; "approve and next" opens the next waiting entry."""
@@ -70,7 +62,6 @@ def approve(entry_id: int):
         return _refused(entry_id, exc, submitted=values, taken=taken, errors=exc.errors)
     except ServiceError as exc:
         return _refused(entry_id, exc, unsaved=values if isinstance(exc, Conflict) else None)
-    db.session.commit()
     flash(_("Entry approved: page %(n)d.", n=entry.page.sequence), "success")
     if request.form.get("action") != "next":
         return _back(entry)
@@ -84,57 +75,54 @@ def approve(entry_id: int):
 
 
 @bp.route("/entries/<int:entry_id>/send-back", methods=["POST"])
+@unit_of_work
 @role_required(Role.REVIEWER)
 def send_back(entry_id: int):
     """Send the entry back for more keying, with a reason."""
     entry, version = _begin(entry_id)
     form = SendBackForm(prefix="send")
     if not form.validate():
-        db.session.rollback()
-        return render_screen(load_entry(entry_id), 422, send_back_form=form, open_panel="send")
+        return render_screen(entry, 422, send_back_form=form, open_panel="send")
     try:
         review.send_back(db.session, entry, current_user._get_current_object(),
                          form.reason.data, version, extra=form.extra.data)
     except ServiceError as exc:
         return _refused(entry_id, exc, send_back_form=form, open_panel="send")
-    db.session.commit()
     flash(_("Sent back: the page is open for more keying."), "success")
     return redirect(url_for("review.project_queue", slug=entry.page.project.slug), 303)
 
 
 @bp.route("/entries/<int:entry_id>/reject", methods=["POST"])
+@unit_of_work
 @role_required(Role.REVIEWER)
 def reject(entry_id: int):
     """Mark the entry as not a catalog entry (blank or illegible page)."""
     entry, version = _begin(entry_id)
     form = RejectForm(prefix="reject")
     if not form.validate():
-        db.session.rollback()
-        return render_screen(load_entry(entry_id), 422, reject_form=form, open_panel="reject")
+        return render_screen(entry, 422, reject_form=form, open_panel="reject")
     try:
         review.reject(db.session, entry, current_user._get_current_object(), form.why.data,
                       version, note=form.note.data or "")
     except ServiceError as exc:
         return _refused(entry_id, exc, reject_form=form, open_panel="reject")
-    db.session.commit()
     flash(_("Marked as not a catalog entry."), "success")
     return _back(entry)
 
 
 @bp.route("/entries/<int:entry_id>/reopen", methods=["POST"])
+@unit_of_work
 @role_required(Role.REVIEWER)
 def reopen(entry_id: int):
     """Put an approved or rejected entry back into review, with a reason."""
     entry, version = _begin(entry_id)
     form = ReopenForm(prefix="reopen")
     if not form.validate():
-        db.session.rollback()
-        return render_screen(load_entry(entry_id), 422, reopen_form=form)
+        return render_screen(entry, 422, reopen_form=form)
     try:
         review.reopen(db.session, entry, current_user._get_current_object(), form.reason.data,
                       version)
     except ServiceError as exc:
         return _refused(entry_id, exc, reopen_form=form)
-    db.session.commit()
     flash(_("The entry is open for review again."), "success")
     return _back(entry)

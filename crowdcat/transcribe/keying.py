@@ -17,6 +17,7 @@ from crowdcat.services.keying.validation import InvalidValues
 from crowdcat.services.reconciliation.normalization import parse_date
 from crowdcat.transcribe import bp
 from crowdcat.transcribe.projects import active_project
+from crowdcat.unit_of_work import refused, unit_of_work
 
 FIELD_PREFIX = "f_"
 SKIP_LABELS = {
@@ -60,39 +61,40 @@ def _screen(project, page, *, values=None, errors=None, message=None, kind="erro
 
 
 @bp.route("/projects/<slug>/key")
+@unit_of_work
 @login_required
 def key(slug: str):
     """Reserve (or resume) the volunteer's next page and open it."""
     project = active_project(slug)
     done = request.args.get("done", type=int)
-    try:
-        page = assignment.next_page(db.session, project=project, user=current_user)
-    except NotFound:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
+    page = assignment.next_page(db.session, project=project, user=current_user)
     if page is None:
         return render_template("transcribe/finished.html", project=project, clear_draft=done)
     return redirect(url_for(".page", slug=slug, page_id=page.id, done=done))
 
 
 @bp.route("/projects/<slug>/pages/<int:page_id>", methods=["GET"])
+@unit_of_work
 @login_required
 def page(slug: str, page_id: int):
     """The keying screen of a page the volunteer holds; otherwise on to their next page."""
     project = active_project(slug)
     found = _page_of(project, page_id)
     until = assignment.renew(db.session, page=found, user=current_user)
-    db.session.commit()
     if until is None:
         return redirect(url_for(".key", slug=slug))
     return _screen(project, found, reserved_until=until)
 
 
 @bp.route("/projects/<slug>/pages/<int:page_id>", methods=["POST"])
+@unit_of_work
 @login_required
 def submit(slug: str, page_id: int):
-    """Save the typed values; on to the next page, or back to the form with messages."""
+    """Save the typed values; on to the next page, or back to the form with messages.
+
+    A refusal keeps the typed values on the form (422, 409) and saves nothing (the unit of
+    work rolls back); a page that is not open to the crowd is a 404 (crowdcat.errors).
+    """
     project = active_project(slug)
     found = _page_of(project, page_id)
     values = {s.key: request.form.get(FIELD_PREFIX + s.key, "")
@@ -101,26 +103,20 @@ def submit(slug: str, page_id: int):
         submissions.submit(db.session, page=found, user=current_user, values=values,
                            started_at=_started())
     except submissions.AlreadySubmitted:
-        db.session.rollback()
         flash(_("This page was already saved; here is your next page."), "info")
-        return redirect(url_for(".key", slug=slug, done=page_id), 303)
+        return refused(redirect(url_for(".key", slug=slug, done=page_id), 303))
     except InvalidValues as exc:
-        db.session.rollback()
         return _screen(project, found, values=values, errors=exc.errors, status=422,
                        message=_("Some values need attention; nothing was saved yet."))
-    except NotFound:
-        db.session.rollback()
-        abort(404)
     except Conflict as exc:
-        db.session.rollback()
         return _screen(project, found, values=values, message=str(exc), kind="warning",
                        status=409)
-    db.session.commit()
     flash(_("Thank you! Your entry was saved."), "success")
     return redirect(url_for(".key", slug=slug, done=page_id), 303)
 
 
 @bp.route("/projects/<slug>/pages/<int:page_id>/skip", methods=["POST"])
+@unit_of_work
 @login_required
 def skip(slug: str, page_id: int):
     """Skip a page with a reason."""
@@ -130,32 +126,27 @@ def skip(slug: str, page_id: int):
         submissions.submit(db.session, page=found, user=current_user,
                            skip_reason=request.form.get("reason") or "")
     except submissions.AlreadySubmitted:
-        db.session.rollback()
+        return refused(redirect(url_for(".key", slug=slug, done=page_id), 303))
     except InvalidValues:
-        db.session.rollback()
         return _screen(project, found, status=422,
                        message=_("Please choose why you skip this page."))
-    except NotFound:
-        db.session.rollback()
-        abort(404)
     except ServiceError as exc:
-        db.session.rollback()
+        if isinstance(exc, NotFound):
+            raise  # crowdcat.errors answers 404
         flash(str(exc), "warning")
-        return redirect(url_for(".key", slug=slug), 303)
-    else:
-        db.session.commit()
-        flash(_("Page skipped. Here is another one."), "info")
+        return refused(redirect(url_for(".key", slug=slug), 303))
+    flash(_("Page skipped. Here is another one."), "info")
     return redirect(url_for(".key", slug=slug, done=page_id), 303)
 
 
 @bp.route("/projects/<slug>/pages/<int:page_id>/renew", methods=["POST"])
+@unit_of_work
 @login_required
 def renew(slug: str, page_id: int):
     """Keep the reservation alive while the volunteer works (called by keying.js)."""
     project = active_project(slug)
     found = _page_of(project, page_id)
     until = assignment.renew(db.session, page=found, user=current_user)
-    db.session.commit()
     if until is None:
         return jsonify(reserved_until=None), 409
     return jsonify(reserved_until=until.isoformat())

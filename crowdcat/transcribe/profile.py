@@ -11,6 +11,7 @@ from crowdcat.services.errors import ServiceError
 from crowdcat.services.keying import contributions as contributions_diff
 from crowdcat.services.keying import stats as keying_stats
 from crowdcat.transcribe import bp
+from crowdcat.unit_of_work import unit_of_work
 
 
 def _profile(new_token: str | None = None, error: str | None = None, status: int = 200):
@@ -29,28 +30,26 @@ def profile():
 
 
 @bp.route("/me/tokens", methods=["POST"])
+@unit_of_work
 @login_required
 def create_token():
     """Make a new API token and show it once."""
     try:
         _token, raw = api_tokens.create(db.session, current_user, request.form.get("name", ""))
     except ServiceError as exc:
-        db.session.rollback()
         return _profile(error=str(exc), status=422)
-    db.session.commit()
     return _profile(new_token=raw)
 
 
 @bp.route("/me/tokens/<int:token_id>/revoke", methods=["POST"])
+@unit_of_work
 @login_required
 def revoke_token(token_id: int):
     """Revoke one of the volunteer's tokens."""
     try:
         api_tokens.revoke(db.session, current_user, token_id)
     except ServiceError:
-        db.session.rollback()
         return _profile(error=_("There is no such token."), status=404)
-    db.session.commit()
     flash(_("The token was revoked; programs using it can no longer sign in."), "success")
     return redirect(url_for(".profile"), 303)
 

@@ -23,7 +23,8 @@ def volunteer(session, factory):  # noqa: ANN001, ANN201
 def test_requests_without_a_valid_token_are_refused(client):
     for headers in ({}, {"Authorization": "Bearer cc_wrong"}, {"Authorization": "Basic abc"}):
         response = client.get("/api/v1/projects", headers=headers)
-        assert response.status_code == 401 and response.json["message"]
+        assert response.status_code == 401 and response.json["error"]["message"]
+        assert response.json["error"]["code"] == "unauthorized"
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
 
 
@@ -73,7 +74,8 @@ def test_bad_values_are_422_with_messages_per_field(client, factory, volunteer, 
     response = client.post(f"/api/v1/pages/{page.id}/submissions", headers=volunteer[1],
                            json={"values": GOOD | {"date": "某日", "pages": ["x"]}})
     assert response.status_code == 422
-    assert set(response.json["errors"]) == {"date", "pages"}
+    assert response.json["error"]["code"] == "invalid_values"
+    assert set(response.json["error"]["fields"]) == {"date", "pages"}
     assert session.scalar(select(func.count()).select_from(Submission)) == 0
 
 
@@ -101,7 +103,7 @@ def test_bodies_that_cannot_be_stored_as_sent_change_nothing(client, factory, vo
     # An integer beyond 64 bits would arrive rounded: the client is asked for text.
     typed = json.dumps(GOOD | {"pages": 0}).replace('"pages": 0', '"pages": 1' + "0" * 22)
     huge = client.post(url, headers=headers, data=f'{{"values": {typed}}}')
-    assert huge.status_code == 422 and set(huge.json["errors"]) == {"pages"}
+    assert huge.status_code == 422 and set(huge.json["error"]["fields"]) == {"pages"}
     assert session.scalar(select(func.count()).select_from(Submission)) == 0
     stored = client.post(url, headers=volunteer[1], json={"values": GOOD | {"pages": 12}})
     assert stored.status_code == 201 and stored.json["values"]["pages"] == "12"
@@ -170,5 +172,5 @@ def test_messages_follow_the_token_owners_language(client, factory, session):
     page = factory.page(project)
     response = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": {}},
                            headers={"Authorization": f"Bearer {raw}"})
-    assert response.status_code == 422 and response.json["errors"]["title"] == \
+    assert response.status_code == 422 and response.json["error"]["fields"]["title"] == \
         "This field is required."

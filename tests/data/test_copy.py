@@ -111,6 +111,7 @@ def stamp_all(project) -> int:
     """Stamp every approved entry of the project with its facts (as approval does)."""
     stamped = entry_facts.restamp(db.session, project.id)
     assert not entry_facts.has_stale(db.session, project.id)
+    db.session.commit()  # restamp() flushes; the export reads in its own connection
     return stamped
 
 

@@ -19,12 +19,14 @@ from __future__ import annotations
 import hashlib
 import inspect
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from crowdcat.data import is_postgres
 from crowdcat.models import Entry, EntryStatus
 from crowdcat.services.export import cells as export_cells
 from crowdcat.services.reconciliation import normalization as normalize
@@ -96,42 +98,70 @@ def count_stale(session: Session, project_id: int) -> int:
         sa.or_(Entry.facts_tag.is_(None), Entry.facts_tag != TAG))) or 0
 
 
+def needs_restamp(session: Session, project_id: int) -> bool:
+    """Whether an export of the project would gain by restamp() first.
+
+    Only the PostgreSQL export reads the facts (services.export.postgres); on SQLite they
+    are never worth stamping again before an export.
+    """
+    return is_postgres(session) and has_stale(session, project_id)
+
+
+@dataclass(frozen=True)
+class Restamped:
+    """What one restamp_batch() did: entries read and stamped, and the last id read."""
+
+    read: int
+    stamped: int
+    last_id: int
+
+
+def restamp_batch(session: Session, project_id: int, after: int = 0) -> Restamped | None:
+    """Stamp the next RESTAMP_BATCH stale approved entries with an id above `after`.
+
+    None when there are no more. The caller commits (`crowdcat export` does after each
+    batch, so that memory and the transaction stay small). An entry changed meanwhile (its
+    version moved on) is left as it is: whoever changed it stamped it. Values that are not
+    text stay unstamped.
+    """
+    table = Entry.__table__
+    rows = session.execute(
+        sa.select(table.c.id, table.c.version, table.c.final_values)
+        # In id order from where the last batch ended: one pass however many are stale.
+        .where(table.c.project_id == project_id, table.c.status == EntryStatus.APPROVED,
+               table.c.id > after,
+               sa.or_(table.c.facts_tag.is_(None), table.c.facts_tag != TAG))
+        .order_by(table.c.id).limit(RESTAMP_BATCH)
+    ).all()
+    if not rows:
+        return None
+    params = [{"b_id": row.id, "b_version": row.version, "b_dates": found[0],
+               "b_plain": found[1]}
+              for row in rows if (found := facts(row.final_values)) is not None]
+    if params:
+        write = (sa.update(table)
+                 .where(table.c.id == sa.bindparam("b_id"),
+                        table.c.version == sa.bindparam("b_version"))
+                 # updated_at stays: the entry did not change, only what is known about it.
+                 .values(final_dates=sa.bindparam("b_dates", type_=table.c.final_dates.type),
+                         final_plain=sa.bindparam("b_plain"), facts_tag=TAG,
+                         updated_at=table.c.updated_at))
+        session.execute(write, params)
+    return Restamped(read=len(rows), stamped=len(params), last_id=rows[-1].id)
+
+
 def restamp(session: Session, project_id: int,
             progress: Callable[[int], None] | None = None) -> int:
-    """Stamp the project's stale approved entries again, a batch per transaction.
+    """Stamp every stale approved entry of the project, in batches; returns how many.
 
-    Returns how many were stamped. An entry changed meanwhile (its version moved on) is left
-    as it is: whoever changed it stamped it. Values that are not text stay unstamped.
+    In the caller's transaction (the caller commits); `crowdcat export` runs the batches
+    itself to commit each one.
     """
     if not has_stale(session, project_id):  # the usual case: three index probes, no scan
         return 0
-    table = Entry.__table__
-    write = (sa.update(table)
-             .where(table.c.id == sa.bindparam("b_id"),
-                    table.c.version == sa.bindparam("b_version"))
-             # updated_at stays: the entry did not change, only what is known about it.
-             .values(final_dates=sa.bindparam("b_dates", type_=table.c.final_dates.type),
-                     final_plain=sa.bindparam("b_plain"), facts_tag=TAG,
-                     updated_at=table.c.updated_at))
     done, after = 0, 0
-    while True:
-        rows = session.execute(
-            sa.select(table.c.id, table.c.version, table.c.final_values)
-            # In id order from where the last batch ended: one pass however many are stale.
-            .where(table.c.project_id == project_id, table.c.status == EntryStatus.APPROVED,
-                   table.c.id > after,
-                   sa.or_(table.c.facts_tag.is_(None), table.c.facts_tag != TAG))
-            .order_by(table.c.id).limit(RESTAMP_BATCH)
-        ).all()
-        if not rows:
-            return done
-        after = rows[-1].id
-        params = [{"b_id": row.id, "b_version": row.version, "b_dates": found[0],
-                   "b_plain": found[1]}
-                  for row in rows if (found := facts(row.final_values)) is not None]
-        if params:
-            session.execute(write, params)
-        session.commit()
-        done += len(params)
+    while (batch := restamp_batch(session, project_id, after)) is not None:
+        done, after = done + batch.stamped, batch.last_id
         if progress:
-            progress(len(rows))
+            progress(batch.read)
+    return done
