@@ -321,6 +321,7 @@ def explain(url: str) -> list[str]:
     from sqlalchemy.orm import Session
 
     from crowdcat.data import keying as sql
+    from crowdcat.data import submit as submit_sql
     from crowdcat.models import Project, User, utcnow
     from crowdcat.services.accounts import tokens as api_tokens
     from crowdcat.services.keying import assignment
@@ -348,7 +349,7 @@ def explain(url: str) -> list[str]:
         }
         if postgres:  # allowed=False: the plan of the statement, nothing stored
             queries["submit: checks after the lock, insert, drop hold"] = (
-                sql.submit_if_room._build().params(
+                submit_sql.submit_if_room._build().params(
                     page_id=1, user_id=user.id, project_id=project.id, typed_values=None,
                     skip_reason=None, started_at=None, submitted_at=now, duration_seconds=None,
                     now=now, allowed=False, needs_room=True, submission_count=0, wanted=2))

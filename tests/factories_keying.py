@@ -19,6 +19,13 @@ def reserve(session: Session, project, user: User, now: datetime | None = None) 
     return page
 
 
+def assign(session: Session, page: Page, user: User, now: datetime | None = None) -> Page:
+    """Give this page to the volunteer (their hold, as next page would) and commit."""
+    assignment.assign(session, page=page, user=user, now=now)
+    session.commit()
+    return page
+
+
 def key(session: Session, page: Page, user: User, values: dict | None = None,
         now: datetime | None = None) -> submissions.Stored:
     """Submit values for a page (default: GOOD) and commit."""

@@ -18,7 +18,7 @@ from crowdcat.api.auth import (
 )
 from crowdcat.api.openapi import SPEC
 from crowdcat.extensions import db
-from crowdcat.models import Access, Page, Project, ProjectStatus
+from crowdcat.models import OPEN_TO_CROWD, Page, Project
 from crowdcat.services import access
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import next_by_token as token_claim
@@ -52,8 +52,7 @@ def _check_open(page_id: int) -> None:
 def _open_page(page_id: int) -> Page:
     """A page open to the crowd in an active project, else 404 (restricted pages do not exist)."""
     page = db.session.get(Page, page_id)
-    if (page is None or page.access != Access.OPEN
-            or page.project.status != ProjectStatus.ACTIVE):
+    if page is None or not access.open_to_crowd(page):
         abort(404)
     return page
 
@@ -78,7 +77,7 @@ def parse_date_hint():
 def projects():
     """Active projects."""
     rows = db.session.scalars(
-        select(Project).where(Project.status == ProjectStatus.ACTIVE).order_by(Project.title)
+        select(Project).where(OPEN_TO_CROWD.project_sql(Project.status)).order_by(Project.title)
     ).all()
     return jsonify(projects=[
         {"slug": p.slug, "title": p.title, "description": p.description,

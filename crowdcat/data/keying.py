@@ -9,7 +9,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import (
-    Boolean,
     DateTime,
     Integer,
     Text,
@@ -20,7 +19,6 @@ from sqlalchemy import (
     func,
     insert,
     literal_column,
-    or_,
     select,
     union_all,
     update,
@@ -31,13 +29,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from crowdcat.data.prepared import Prepared
 from crowdcat.models import (
-    Access,
+    OPEN_TO_CROWD,
     Entry,
     FieldSpec,
     Page,
     PageStatus,
     Project,
-    ProjectStatus,
     Reservation,
     Submission,
 )
@@ -84,20 +81,44 @@ project_and_own = Prepared(lambda: _project(PROJECTS.c.slug == bindparam("slug")
 
 page_open = Prepared(lambda: select(PAGES.c.id)
                      .join(PROJECTS, PROJECTS.c.id == PAGES.c.project_id)
-                     .where(PAGES.c.id == bindparam("page_id"), PAGES.c.access == Access.OPEN,
-                            PROJECTS.c.status == ProjectStatus.ACTIVE))
+                     .where(PAGES.c.id == bindparam("page_id"),
+                            OPEN_TO_CROWD.sql(PAGES.c.access, PROJECTS.c.status)))
 
 # Locks the page row to the end of the transaction on PostgreSQL.
 page_locked = Prepared(lambda: select(*PAGE_COLUMNS)
                        .where(PAGES.c.id == bindparam("page_id")).with_for_update())
 
-# The same, with whether the volunteer already keyed it (on PostgreSQL as of the statement's
-# snapshot, which can be older than the lock: callers there ask again after it).
-page_locked_keyed = Prepared(lambda: select(
-    *PAGE_COLUMNS,
-    exists().where(SUBMISSIONS.c.page_id == PAGES.c.id,
-                   SUBMISSIONS.c.user_id == bindparam("user_id")).label("keyed"),
-).where(PAGES.c.id == bindparam("page_id")).with_for_update(of=PAGES))
+
+
+def keyed_flag(page_id: Any, user_id: Any) -> Any:
+    """Whether the volunteer has a submission (keyed or skipped) for the page, as SQL."""
+    return exists().where(SUBMISSIONS.c.page_id == page_id, SUBMISSIONS.c.user_id == user_id)
+
+
+def held_flag(page_id: Any, user_id: Any) -> Any:
+    """Whether assignment gave the page to the volunteer (their hold, live or expired), as SQL.
+
+    An expired hold stays until their next page request resumes or drops it (assignment)."""
+    return exists().where(RESERVATIONS.c.page_id == page_id, RESERVATIONS.c.user_id == user_id)
+
+
+# The volunteer holds the page or keyed it (whose scans a volunteer may fetch).
+page_of_volunteer = Prepared(lambda: select(ONE).where(sa.or_(
+    held_flag(bindparam("page_id"), bindparam("user_id")),
+    keyed_flag(bindparam("page_id"), bindparam("user_id")))))
+
+
+def locked_keyed() -> sa.Select:
+    """The page row locked, with whether the volunteer keyed it (on PostgreSQL as of the
+    statement's snapshot, which can be older than the lock: callers there ask again after)."""
+    return select(*PAGE_COLUMNS, keyed_flag(PAGES.c.id, bindparam("user_id")).label("keyed")
+                  ).where(PAGES.c.id == bindparam("page_id")).with_for_update(of=PAGES)
+
+
+# SQLite's submit (BEGIN IMMEDIATE: what it reads stays true): the same, and whether the
+# volunteer holds the page (held_flag).
+page_locked_keyed = Prepared(lambda: locked_keyed().add_columns(
+    held_flag(PAGES.c.id, bindparam("user_id")).label("held")))
 
 live_others = Prepared(lambda: select(func.count()).select_from(RESERVATIONS).where(
     RESERVATIONS.c.page_id == bindparam("page_id"),
@@ -126,7 +147,7 @@ def _not_full(element: _NotFull, compiler: Any, **kw: Any) -> str:
 ONE = literal_column("1")
 # Constants, not parameters: the planners match them with the partial indexes' predicates.
 OPEN_FOR_KEYING = and_(PAGES.c.status == literal_column(f"'{PageStatus.KEYING.value}'"),
-                       PAGES.c.access == literal_column(f"'{Access.OPEN.value}'"))
+                       OPEN_TO_CROWD.page_sql(PAGES.c.access))
 
 
 def candidate(project_id, max_submissions, user_id, now, skip=(),  # noqa: ANN001, ANN201
@@ -146,8 +167,7 @@ def candidate(project_id, max_submissions, user_id, now, skip=(),  # noqa: ANN00
         .where(RESERVATIONS.c.page_id == PAGES.c.id, RESERVATIONS.c.expires_at > now)
         .scalar_subquery()
     )
-    keyed = exists().where(SUBMISSIONS.c.page_id == PAGES.c.id,
-                           SUBMISSIONS.c.user_id == user_id)
+    keyed = keyed_flag(PAGES.c.id, user_id)
     not_full = _NotFull()
 
     def first(condition, name: str):  # noqa: ANN001, ANN202 - a condition; a CTE
@@ -212,6 +232,7 @@ drop_reservation_of = Prepared(lambda: delete(RESERVATIONS).where(
     RESERVATIONS.c.page_id == bindparam("page_id"),
     RESERVATIONS.c.user_id == bindparam("user_id")))
 
+
 def _insert_new(table, unique: tuple[str, ...]):  # noqa: ANN001, ANN202
     """INSERT ... ON CONFLICT (unique) DO NOTHING RETURNING id, built per dialect.
 
@@ -230,7 +251,6 @@ def _insert_new(table, unique: tuple[str, ...]):  # noqa: ANN001, ANN202
 add_reservation = Prepared(
     _insert_new(RESERVATIONS, ("user_id", "project_id")), per_dialect=True,
     column_keys=("page_id", "user_id", "project_id", "created_at", "expires_at"))
-
 
 
 def _add_reservation_if_room():  # noqa: ANN202 - an Insert
@@ -316,47 +336,6 @@ def _claim():  # noqa: ANN202 - a Select
 
 
 claim = Prepared(_claim)
-
-
-def _submit_if_room():  # noqa: ANN202 - a Select
-    """PostgreSQL, page row locked: store a submission if it may be stored, in one statement.
-
-    Reads again, after the lock (a new statement, a new snapshot), whether the volunteer keyed
-    the page and how many live reservations others hold; inserts only if not keyed, `allowed`
-    (the caller's checks of the locked row) and, when `needs_room`, there is a free slot; then
-    drops the volunteer's reservation if the submission was stored. Returns keyed, others and
-    the new submission's id (NULL when nothing was stored), for the caller to say why.
-    """
-    now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
-    page_id = bindparam("page_id", type_=Integer())
-    user_id = bindparam("user_id", type_=Integer())
-    fresh = select(
-        exists().where(SUBMISSIONS.c.page_id == page_id,
-                       SUBMISSIONS.c.user_id == user_id).label("keyed"),
-        select(func.count()).select_from(RESERVATIONS).where(
-            RESERVATIONS.c.page_id == page_id, RESERVATIONS.c.expires_at > now,
-            RESERVATIONS.c.user_id != user_id).scalar_subquery().label("others"),
-    ).cte("fresh")
-    room = bindparam("submission_count", type_=Integer()) + fresh.c.others < bindparam(
-        "wanted", type_=Integer())
-    columns = ("page_id", "user_id", "project_id", "typed_values", "skip_reason", "started_at",
-               "submitted_at", "duration_seconds")
-    values = [bindparam(name, type_=SUBMISSIONS.c[name].type) for name in columns]
-    added = (postgresql.insert(SUBMISSIONS)
-             .from_select(list(columns), select(*values).where(
-                 ~fresh.c.keyed, bindparam("allowed", type_=Boolean()),
-                 or_(~bindparam("needs_room", type_=Boolean()), room)))
-             .on_conflict_do_nothing(index_elements=["page_id", "user_id"])
-             .returning(SUBMISSIONS.c.id).cte("added"))
-    dropped = delete(RESERVATIONS).where(
-        RESERVATIONS.c.page_id == page_id, RESERVATIONS.c.user_id == user_id,
-        exists(select(added.c.id))).cte("dropped")
-    return (select(fresh.c.keyed, fresh.c.others,
-                   select(added.c.id).scalar_subquery().label("submission_id"))
-            .add_cte(dropped))
-
-
-submit_if_room = Prepared(_submit_if_room)
 
 
 def project_version() -> Any:  # a labelled SQL expression

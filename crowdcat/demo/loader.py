@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from crowdcat.demo.content import DEMO_RECORDS
 from crowdcat.demo.images import render_all
-from crowdcat.models import Access, Entry, Page, Project, ProjectStatus, Role, User
+from crowdcat.models import OPEN_TO_CROWD, Access, Entry, Page, Project, ProjectStatus, Role, User
 from crowdcat.services.accounts import users as accounts
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import submission as submissions
@@ -132,20 +132,24 @@ def _import_pages(session: Session, project: Project, storage: LocalStorage,
     return pages
 
 
+def _submit(session: Session, page: Page, user: User, values: dict[str, str]) -> None:
+    """The volunteer is given the page (as next page would) and keys it."""
+    assignment.assign(session, page=page, user=user)
+    submissions.submit(session, page=page, user=user, values=values)
+
+
 def _key_stage(session: Session, stage: str, page: Page, record: dict[str, Any],
                users: dict[str, User]) -> None:
     """Submit (and review) a page so that it ends in `stage`."""
     volunteers = [users["vol1"], users["vol2"], users["vol3"]]
     if stage == "partly":
-        submissions.submit(session, page=page, user=volunteers[2], values=_typed(record, 0))
+        _submit(session, page, volunteers[2], _typed(record, 0))
     elif stage in ("review", "approved"):
         for hand in (0, 1):
-            submissions.submit(session, page=page, user=volunteers[hand],
-                               values=_typed(record, hand))
+            _submit(session, page, volunteers[hand], _typed(record, hand))
     elif stage == "conflict":
         for hand in (0, 1, 2):
-            submissions.submit(session, page=page, user=volunteers[hand],
-                               values=_disagreeing(record, hand))
+            _submit(session, page, volunteers[hand], _disagreeing(record, hand))
     if stage == "approved":
         entry = session.scalar(select(Entry).where(Entry.page_id == page.id))
         review.approve(session, entry, users["reviewer"], None, entry.version)
@@ -163,7 +167,7 @@ def load_demo(session: Session, storage: LocalStorage) -> DemoSummary:
     pages = _import_pages(session, project, storage, users["admin"])
     session.flush()
     open_pages = [(p, r) for p, r in zip(pages, DEMO_RECORDS, strict=True)
-                  if p.access == Access.OPEN]
+                  if OPEN_TO_CROWD.page_allows(p.access)]
     counts: dict[str, int] = {}
     queue = iter(open_pages)
     for stage, wanted in STAGES:

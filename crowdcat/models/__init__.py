@@ -3,12 +3,13 @@ from crowdcat.models.audit import AuditEvent
 from crowdcat.models.base import Base, utcnow
 from crowdcat.models.entry import Entry, EntryStatus
 from crowdcat.models.ocr import PageText
-from crowdcat.models.page import Access, Page, PageStatus, Reservation
+from crowdcat.models.page import OPEN_TO_CROWD, Access, CrowdRule, Page, PageStatus, Reservation
 from crowdcat.models.project import FieldKind, FieldSpec, Project, ProjectStatus
 from crowdcat.models.submission import SkipReason, Submission
 from crowdcat.models.user import ApiToken, Role, User
 
 __all__ = [
+    "OPEN_TO_CROWD", "CrowdRule",
     "Access", "ApiToken", "AuditEvent", "Base", "Entry", "EntryStatus", "FieldKind", "FieldSpec",
     "Page", "PageStatus", "PageText", "Project", "ProjectStatus", "Reservation", "Role",
     "SkipReason", "Submission", "User", "utcnow",

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -9,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crowdcat.models.base import Base, JSONType, enum_column, utcnow
-from crowdcat.models.project import Project
+from crowdcat.models.project import Project, ProjectStatus
 
 # Page.full_until of a page not known to be full: the epoch, as the migration's triggers set it.
 NOT_FULL = datetime(1970, 1, 1, tzinfo=UTC)
@@ -24,6 +25,57 @@ class Access(enum.StrEnum):
 
     OPEN = "open"
     RESTRICTED = "restricted"
+
+
+@dataclass(frozen=True)
+class CrowdRule:
+    """When a page is open to the crowd: marked `access`, in a project of `project_status`.
+
+    Written once (OPEN_TO_CROWD) and asked in the form each caller needs: a Python check of
+    the values at hand, or SQL of the page's and the project's columns. The SQL writes the
+    constants into the statement (no parameters), so that the planners match it with the
+    partial indexes' predicates and prepared statements stay one text. Callers that already
+    checked the project once per request (the keying snapshot) ask the page's half only.
+    """
+
+    access: Access
+    project_status: ProjectStatus
+
+    def page_allows(self, access: Access | str) -> bool:
+        """The page's half: whether a page of this access level may reach volunteers."""
+        return access == self.access
+
+    def project_allows(self, status: ProjectStatus | str) -> bool:
+        """The project's half: whether a project in this status is offered to volunteers."""
+        return status == self.project_status
+
+    def allows(self, access: Access | str, project_status: ProjectStatus | str) -> bool:
+        """Whether a page of `access` in a project of `project_status` is open to the crowd."""
+        return self.page_allows(access) and self.project_allows(project_status)
+
+    def page_sql(self, access_column: Any) -> sa.ColumnElement[bool]:
+        """The page's half as SQL of a pages.access column (ORM attribute or Core column)."""
+        return access_column == sa.literal_column(f"'{self.access.value}'")
+
+    def project_sql(self, status_column: Any) -> sa.ColumnElement[bool]:
+        """The project's half as SQL of a projects.status column."""
+        return status_column == sa.literal_column(f"'{self.project_status.value}'")
+
+    def sql(self, access_column: Any, status_column: Any) -> sa.ColumnElement[bool]:
+        """The whole rule as SQL (the caller joins the page to its project)."""
+        return sa.and_(self.page_sql(access_column), self.project_sql(status_column))
+
+    @property
+    def page_predicate(self) -> str:
+        """The page's half as SQL text of an unqualified `access` (partial index predicates)."""
+        return f"access = '{self.access.value}'"
+
+
+# The one definition of "a page is open to the crowd" (issue 14): every route, service and
+# query that decides whether volunteers may see or key a page asks it.
+OPEN_TO_CROWD = CrowdRule(access=Access.OPEN, project_status=ProjectStatus.ACTIVE)
+# The pages a volunteer may be given, as SQL text (the partial indexes' predicates).
+OPEN_FOR_KEYING = f"status = 'keying' AND {OPEN_TO_CROWD.page_predicate}"
 
 
 class PageStatus(enum.StrEnum):

@@ -1,4 +1,4 @@
-"""Scan image routes: every image goes through an access check.
+"""Scan image routes: every image goes through an access check (volunteers: their pages).
 
 Web-size image, thumbnail, the original (staff), and a IIIF Image API level-1 service
 for the deep-zoom viewer. Responses are private (access-controlled) but long-cached,
@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from crowdcat.extensions import db
 from crowdcat.models import Page
 from crowdcat.scans import bp
-from crowdcat.services.access import can_view_page
+from crowdcat.services.access import can_view_scan
 from crowdcat.services.scans import derivatives
 from crowdcat.services.scans import iiif as iiif_image
 from crowdcat.services.scans.derivatives import Derived
@@ -24,9 +24,13 @@ SUFFIX_FORMATS = {".jpg": "JPEG", ".png": "PNG", ".tif": "TIFF", ".webp": "WEBP"
 
 
 def _visible_page(page_id: int) -> Page:
-    """The page, if the current user may see it (404 otherwise: no hint that it exists)."""
+    """The page, if the current user may see its scan (404 otherwise: no hint that it exists).
+
+    Staff see every page; a volunteer only pages open to the crowd that were given to them
+    or that they keyed (services.access.can_view_scan).
+    """
     page = db.session.get(Page, page_id)
-    if page is None or not can_view_page(current_user, page):
+    if page is None or not can_view_scan(db.session, current_user, page):
         abort(404)
     return page
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from crowdcat.extensions import db
 from crowdcat.models import Page, SkipReason, utcnow
+from crowdcat.services import access
 from crowdcat.services.errors import Conflict, NotFound, ServiceError
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import submission as submissions
@@ -29,9 +30,9 @@ SKIP_LABELS = {
 
 
 def _page_of(project, page_id: int) -> Page:  # noqa: ANN001
-    """A page of the project that volunteers may see, or 404 (restricted pages do not exist)."""
+    """A page of the project open to the crowd, or 404 (restricted pages do not exist)."""
     page = db.session.get(Page, page_id)
-    if page is None or page.project_id != project.id or page.access.value != "open":
+    if page is None or page.project_id != project.id or not access.open_to_crowd(page):
         abort(404)
     return page
 

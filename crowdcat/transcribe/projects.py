@@ -5,7 +5,7 @@ from flask import abort, render_template
 from sqlalchemy import select
 
 from crowdcat.extensions import db
-from crowdcat.models import Project, ProjectStatus
+from crowdcat.models import OPEN_TO_CROWD, Project
 from crowdcat.services.keying import stats as keying_stats
 from crowdcat.transcribe import bp
 
@@ -13,7 +13,7 @@ from crowdcat.transcribe import bp
 def active_project(slug: str) -> Project:
     """The active project with this slug, or 404."""
     project = db.session.scalar(select(Project).where(Project.slug == slug))
-    if project is None or project.status != ProjectStatus.ACTIVE:
+    if project is None or not OPEN_TO_CROWD.project_allows(project.status):
         abort(404)
     return project
 

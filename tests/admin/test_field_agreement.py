@@ -4,12 +4,15 @@ from __future__ import annotations
 from crowdcat.models import Role
 from crowdcat.services.keying import submission as submissions
 from crowdcat.services.reconciliation.field_agreement import field_agreement
+from tests.factories_keying import assign
 
 
 def _key_two(session, factory, project, titles):  # noqa: ANN001, ANN202
     page = factory.page(project)
     for title in titles:
-        submissions.submit(session, page=page, user=factory.user(),
+        user = factory.user()
+        assign(session, page, user)
+        submissions.submit(session, page=page, user=user,
                            values={"title": title, "date": "民國三十七年五月十日", "pages": "3"})
     session.commit()
 

@@ -3,14 +3,16 @@ from __future__ import annotations
 
 import io
 import shutil
+from datetime import timedelta
 
 import pytest
 from flask import current_app
 from PIL import Image
 
-from crowdcat.models import Access, ProjectStatus, Role
+from crowdcat.models import Access, ProjectStatus, Role, utcnow
 from crowdcat.services.scans import derivatives
 from crowdcat.services.scans.storage import storage_for
+from tests.factories_keying import assign, key, reserve
 from tests.factories_scans import import_page, scan
 
 ROUTES = ("/scans/{id}/image", "/scans/{id}/thumbnail", "/iiif/{id}/info.json",
@@ -26,9 +28,17 @@ def scan_page(session, factory):
     return import_page(session, factory.project(), scan((1500, 2100), seed=1), "p.jpg")
 
 
-def test_volunteer_gets_web_image_and_thumbnail_with_cache_headers(client, auth, factory,
+@pytest.fixture
+def holder(session, factory, scan_page):
+    """A volunteer to whom assignment gave scan_page."""
+    user = factory.user()
+    assign(session, scan_page, user)
+    return user
+
+
+def test_volunteer_gets_web_image_and_thumbnail_with_cache_headers(client, auth, holder,
                                                                    scan_page):
-    auth.login(factory.user().email)
+    auth.login(holder.email)
     web = client.get(f"/scans/{scan_page.id}/image")
     assert web.status_code == 200 and web.mimetype == "image/jpeg"
     assert max(_image(web).size) == 1600
@@ -70,8 +80,8 @@ def test_anonymous_visitors_are_sent_to_log_in(client, scan_page):
     assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
-def test_the_original_is_for_staff_only(client, auth, factory, scan_page):
-    auth.login(factory.user().email)
+def test_the_original_is_for_staff_only(client, auth, factory, holder, scan_page):
+    auth.login(holder.email)
     assert client.get(f"/scans/{scan_page.id}/original").status_code == 404
     auth.logout()
     auth.login(factory.user(Role.ADMIN).email)
@@ -82,8 +92,8 @@ def test_the_original_is_for_staff_only(client, auth, factory, scan_page):
     original.close()
 
 
-def test_iiif_info_describes_a_level_1_tiled_image(client, auth, factory, scan_page):
-    auth.login(factory.user().email)
+def test_iiif_info_describes_a_level_1_tiled_image(client, auth, holder, scan_page):
+    auth.login(holder.email)
     info = client.get(f"/iiif/{scan_page.id}/info.json").get_json()
     assert info["profile"] == "level1" and info["type"] == "ImageService3"
     assert (info["width"], info["height"]) == (1500, 2100)
@@ -91,8 +101,8 @@ def test_iiif_info_describes_a_level_1_tiled_image(client, auth, factory, scan_p
     assert info["tiles"] == [{"width": 512, "scaleFactors": [1, 2, 4, 8]}]
 
 
-def test_iiif_tiles_are_cut_from_the_scan_and_cached(client, auth, factory, scan_page):
-    auth.login(factory.user().email)
+def test_iiif_tiles_are_cut_from_the_scan_and_cached(client, auth, holder, scan_page):
+    auth.login(holder.email)
     base = f"/iiif/{scan_page.id}"
     tile = client.get(f"{base}/0,0,1024,1024/512,512/0/default.jpg")
     assert tile.status_code == 200 and _image(tile).size == (512, 512)
@@ -119,15 +129,15 @@ def test_iiif_tiles_are_cut_from_the_scan_and_cached(client, auth, factory, scan
     "full/3000,/0/default.jpg", "5000,0,10,10/10,/0/default.jpg", "0,0,0,10/max/0/default.jpg",
     "pct:10,10,10,10/max/0/default.jpg", "full/abc,/0/default.jpg",
 ])
-def test_requests_beyond_level_1_are_bad_requests(client, auth, factory, scan_page, path):
-    auth.login(factory.user().email)
+def test_requests_beyond_level_1_are_bad_requests(client, auth, holder, scan_page, path):
+    auth.login(holder.email)
     assert client.get(f"/iiif/{scan_page.id}/{path}").status_code == 400
 
 
-def test_lost_derivatives_are_made_again(client, auth, factory, scan_page):
+def test_lost_derivatives_are_made_again(client, auth, holder, scan_page):
     store = derivatives.store_for(storage_for(current_app.config))
     shutil.rmtree(store.path(scan_page.content_hash, "web").parent)
-    auth.login(factory.user().email)
+    auth.login(holder.email)
     assert client.get(f"/scans/{scan_page.id}/image").status_code == 200
     assert store.get(scan_page.content_hash, "web") is not None
 
@@ -136,6 +146,60 @@ def test_non_jpeg_scans_are_tiled_from_a_master(session, client, auth, factory):
     out = io.BytesIO()
     Image.new("I;16", (700, 900), 50000).save(out, "TIFF")
     page = import_page(session, factory.project(), out.getvalue(), "deep.tif")
-    auth.login(factory.user().email)
+    volunteer = factory.user()
+    assign(session, page, volunteer)
+    auth.login(volunteer.email)
     tile = client.get(f"/iiif/{page.id}/0,0,512,512/512,512/0/default.jpg")
     assert tile.status_code == 200 and 185 <= _image(tile).getpixel((5, 5)) <= 200
+
+
+ALL_ROUTES = (*ROUTES, "/iiif/{id}", "/scans/{id}/original")
+
+
+def test_a_volunteer_stepping_ids_finds_only_the_pages_given_to_them(session, client, auth,
+                                                                      factory):
+    project = factory.project(agree_needed=1, max_submissions=1)
+    pages = [import_page(session, project, scan(seed=10 + n), f"p{n}.jpg") for n in range(3)]
+    volunteer, other = factory.user(), factory.user()
+    held = reserve(session, project, volunteer)
+    others = reserve(session, project, other)
+    never = next(p for p in pages if p.id not in (held.id, others.id))
+    auth.login(volunteer.email)
+    for route in ALL_ROUTES:
+        for page in (others, never):  # held by someone else; given to nobody
+            assert client.get(route.format(id=page.id)).status_code == 404, route
+        assert client.get(route.format(id=max(p.id for p in pages) + 1)).status_code == 404
+    for route in ROUTES:
+        assert client.get(route.format(id=held.id)).status_code == 200, route
+    assert client.get(f"/iiif/{held.id}").status_code == 303
+    assert client.get(f"/scans/{held.id}/original").status_code == 404  # staff only
+    auth.logout()
+    auth.login(factory.user(Role.REVIEWER).email)
+    for route in ALL_ROUTES:
+        assert client.get(route.format(id=never.id)).status_code in (200, 303), route
+
+
+def test_a_volunteer_keeps_seeing_pages_they_keyed_or_whose_hold_expired(session, client, auth,
+                                                                          factory):
+    project = factory.project(reservation_minutes=1)
+    first, second = (import_page(session, project, scan(seed=20 + n), f"k{n}.jpg")
+                     for n in range(2))
+    volunteer = factory.user()
+    keyed = reserve(session, project, volunteer)
+    key(session, keyed, volunteer)  # the hold ends with the submission
+    lapsed = reserve(session, project, volunteer, now=utcnow() - timedelta(hours=1))
+    assert {keyed.id, lapsed.id} == {first.id, second.id}
+    auth.login(volunteer.email)
+    for route in ROUTES:
+        for page in (keyed, lapsed):
+            assert client.get(route.format(id=page.id)).status_code == 200, route
+
+
+def test_a_hold_does_not_open_a_page_the_crowd_may_no_longer_see(session, client, auth,
+                                                                  factory, holder, scan_page):
+    auth.login(holder.email)
+    assert client.get(f"/scans/{scan_page.id}/image").status_code == 200
+    scan_page.access = Access.RESTRICTED  # directly: the hold stays
+    session.commit()
+    for route in ALL_ROUTES:
+        assert client.get(route.format(id=scan_page.id)).status_code == 404, route

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from crowdcat.models import Entry, Role
 from crowdcat.services.keying import submission as submissions
 from crowdcat.services.review import decisions as review
+from tests.factories_keying import assign
 
 
 def test_contributions_page_lists_a_corrected_value(client, factory, auth, session):
@@ -14,6 +15,7 @@ def test_contributions_page_lists_a_corrected_value(client, factory, auth, sessi
     anna, ben = factory.user(display_name="Anna"), factory.user(display_name="Ben")
     reviewer = factory.user(Role.REVIEWER)
     for user, title in ((anna, "浙江省政府訓令"), (ben, "浙江省政府訓令")):
+        assign(session, page, user)
         submissions.submit(session, page=page, user=user,
                            values={"title": title, "date": "民國三十七年五月十日", "pages": "3"})
     session.commit()

@@ -46,7 +46,7 @@ from crowdcat.data.connection import (
     refresh,
 )
 from crowdcat.models import (
-    Access,
+    OPEN_TO_CROWD,
     Page,
     PageStatus,
     Project,
@@ -115,7 +115,7 @@ def has_room_for(session: Session, page: Any, max_submissions: int, user_id: int
 
     `others`: the live reservations of other volunteers, when the caller counted them.
     """
-    if page.status != PageStatus.KEYING or page.access != Access.OPEN:
+    if page.status != PageStatus.KEYING or not OPEN_TO_CROWD.page_allows(page.access):
         return False
     if page.submission_count >= max_submissions:
         return False
@@ -163,7 +163,7 @@ def _resume(session: Session, mine: sa.Row, project: ProjectSnapshot, user_id: i
     page = page_row(session, mine.page_id)
     if page is not None and not keyed_by(session, page.id, user_id) and (
         mine.expires_at > now or has_room_for(session, page, project.max_submissions, user_id, now)
-    ) and page.status == PageStatus.KEYING and page.access == Access.OPEN:
+    ) and page.status == PageStatus.KEYING and OPEN_TO_CROWD.page_allows(page.access):
         sql.extend_reservation(session, reservation_id=mine.id, expires_at=until)
         refresh(session, Reservation, mine.id)
         return Reserved(mine.id, page.id, page.sequence, page.prefill or {}, until)
@@ -308,6 +308,34 @@ def renew(session: Session, *, page: Page, user: User,
     reservation.expires_at = now + timedelta(minutes=locked.project.reservation_minutes)
     session.flush()
     return reservation.expires_at
+
+
+def assign(session: Session, *, page: Page, user: User,
+           now: datetime | None = None) -> Reservation:
+    """Hand this page to the volunteer (demo data, tests): their hold in its project.
+
+    The page is chosen by the caller, not by next page's order; it must be open to the crowd
+    (NotFound otherwise). A hold of the volunteer on another page of the project is given
+    back first (one at a time); a hold on this page is renewed.
+    """
+    page_id, user_id = page.id, user.id
+    begin_write(session)
+    page = session.get(Page, page_id, populate_existing=True)
+    if page is None or not OPEN_TO_CROWD.allows(page.access, page.project.status):
+        raise NotFound(_l("This page is not open for keying."))
+    now = now or utcnow()
+    until = now + timedelta(minutes=page.project.reservation_minutes)
+    mine = _own_reservation(session, page.project_id, user_id)
+    if mine is not None and mine.page_id == page_id:
+        sql.extend_reservation(session, reservation_id=mine.id, expires_at=until)
+        return session.get(Reservation, mine.id, populate_existing=True)
+    if mine is not None:
+        sql.drop_reservation(session, reservation_id=mine.id)
+        forget(session, Reservation, mine.id)
+    reservation_id = sql.add_reservation(session, page_id=page_id, user_id=user_id,
+                                         project_id=page.project_id, created_at=now,
+                                         expires_at=until).scalar()
+    return session.get(Reservation, reservation_id, populate_existing=True)
 
 
 def release(session: Session, *, project: Project, user: User) -> None:

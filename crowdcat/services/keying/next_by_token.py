@@ -30,7 +30,7 @@ from crowdcat.data import is_postgres
 from crowdcat.data import keying as sql
 from crowdcat.data.connection import pooled_driver_connection
 from crowdcat.data.prepared import Autocommit, Prepared
-from crowdcat.models import ApiToken, ProjectStatus, User, utcnow
+from crowdcat.models import OPEN_TO_CROWD, ApiToken, User, utcnow
 from crowdcat.services.accounts import tokens as api_tokens
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.keying import assignment
@@ -94,8 +94,7 @@ def _statement() -> sa.Select:
                          user_id, now, lock=True,
                          columns=(sql.PAGES.c.id, sql.PAGES.c.sequence, sql.PAGES.c.prefill,
                                   sql.PAGES.c.submission_count))
-    active = sa.literal_column(f"'{ProjectStatus.ACTIVE.value}'")
-    chosen = (page.where(sa.select(proj.c.status).scalar_subquery() == active,
+    chosen = (page.where(OPEN_TO_CROWD.project_sql(sa.select(proj.c.status).scalar_subquery()),
                          ~sa.exists(own.select()), sa.exists(tok.select())).cte("chosen"))
     until = now + sa.select(proj.c.reservation_minutes).scalar_subquery() * sa.literal_column(
         "interval '1 minute'")

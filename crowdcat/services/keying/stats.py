@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from crowdcat.models import Access, Page, PageStatus, Project, ProjectStatus, Submission, User
+from crowdcat.models import OPEN_TO_CROWD, Page, PageStatus, Project, Submission, User
 from crowdcat.services.reconciliation import agreement
 
 
@@ -31,7 +31,7 @@ def progress(session: Session, project_ids: Iterable[int]) -> dict[int, Progress
         return {}
     rows = session.execute(
         select(Page.project_id, Page.status, func.count())
-        .where(Page.project_id.in_(ids), Page.access == Access.OPEN)
+        .where(Page.project_id.in_(ids), OPEN_TO_CROWD.page_sql(Page.access))
         .group_by(Page.project_id, Page.status)
     ).all()
     counts: dict[int, dict[PageStatus, int]] = {pid: {} for pid in ids}
@@ -65,7 +65,7 @@ class Contributions:
 def active_projects(session: Session) -> dict:
     """The active projects and their progress (template context for the project cards)."""
     rows = session.scalars(
-        select(Project).where(Project.status == ProjectStatus.ACTIVE).order_by(Project.title)
+        select(Project).where(OPEN_TO_CROWD.project_sql(Project.status)).order_by(Project.title)
     ).all()
     return {"projects": rows, "progress": progress(session, [p.id for p in rows])}
 

@@ -4,6 +4,11 @@ One code path for the keying screen, the JSON API and the demo data. A second su
 the same page by the same volunteer (double click, two tabs, a retried request) records
 nothing new: it raises AlreadySubmitted carrying the first submission, and the unique
 (page, volunteer) constraint backs that up under races.
+
+A submission (or skip) is taken only for a page that assignment gave this volunteer: their
+hold of it, live, or expired while the page still needs them (the hold's row stays until
+their next page request resumes or drops it). Anything else raises NotAssigned and stores
+nothing, so that nobody can pick a page and the redundancy count stays what assignment decided.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from crowdcat.data import is_postgres
 from crowdcat.data import keying as sql
 from crowdcat.data import submit as submit_sql
 from crowdcat.models import (
-    Access,
+    OPEN_TO_CROWD,
     Page,
     PageStatus,
     SkipReason,
@@ -67,6 +72,16 @@ class AlreadySubmitted(Conflict):
         self.submission = submission
 
 
+class NotAssigned(Conflict):
+    """The page was not given to this volunteer (no hold of theirs, live or expired)."""
+
+    code = "not_assigned"
+
+    def __init__(self) -> None:
+        super().__init__(_l("This page was not given to you to key, so nothing was saved. "
+                            "Ask for your next page to continue."))
+
+
 class NoLongerNeeded(Conflict):
     """The page has all the submissions it needs (for example after a reservation expired)."""
 
@@ -103,11 +118,14 @@ def _existing(session: Session, page_id: int, user_id: int) -> Submission | None
 
 
 def _check(session: Session, row: Any, project: Any, fields: dict[str, Any], now: datetime,
-           *, keyed: bool, others: int | None) -> None:
-    """Refuse a submission the volunteer already made, or one the page no longer needs."""
+           *, keyed: bool, held: bool, others: int | None) -> None:
+    """Refuse a submission the volunteer already made, for a page assignment did not give
+    them (`held`: a hold of theirs, live or expired), or one the page no longer needs."""
     page_id, user_id = fields["page_id"], fields["user_id"]
     if keyed:
         raise AlreadySubmitted(_existing(session, page_id, user_id))
+    if not held:
+        raise NotAssigned
     if fields["skip_reason"] is None and not assignment.has_room_for(
             session, row, project.max_submissions, user_id, now, others):
         raise NoLongerNeeded(_l("Thank you — this page already has all the submissions it "
@@ -127,12 +145,13 @@ def _store_after_lock(session: Session, row: Any, project: Any, fields: dict[str
     """
     skip = fields["skip_reason"] is not None
     allowed = row.status == PageStatus.KEYING and (skip or (
-        row.access == Access.OPEN and row.submission_count < project.max_submissions))
+        OPEN_TO_CROWD.page_allows(row.access) and row.submission_count < project.max_submissions))
     stored = submit_sql.store_and_read(
         session, **fields, now=now, allowed=allowed, needs_room=not skip,
         submission_count=row.submission_count, wanted=row.wanted).one()
     if stored.submission_id is None:
-        _check(session, row, project, fields, now, keyed=stored.keyed, others=stored.others)
+        _check(session, row, project, fields, now, keyed=stored.keyed, held=stored.held,
+               others=stored.others)
         # Every check passed: another tab's submission won the race (ON CONFLICT).
         raise AlreadySubmitted(_existing(session, fields["page_id"], fields["user_id"]))
     return stored.submission_id, entries.Earlier.of_json(stored)
@@ -166,7 +185,7 @@ def submit(session: Session, *, page: Page | int, user: User | int,
     assignment.begin_write(session)
     now = now or utcnow()
     row, project = _locked(session, page_id, user_id)
-    if row is None or project is None or row.access != Access.OPEN or not project.active:
+    if row is None or project is None or not OPEN_TO_CROWD.allows(row.access, project.status):
         raise NotFound(_l("This page is not open for keying."))
     cleaned = clean_values(project.fields_for(row.prefill), values) if reason is None else None
     fields = {"page_id": page_id, "user_id": user_id, "project_id": row.project_id,
@@ -178,7 +197,7 @@ def submit(session: Session, *, page: Page | int, user: User | int,
         earlier = earlier.plus(user_id, cleaned, reason)
     else:
         # BEGIN IMMEDIATE serializes writers: what was read with the page is still true.
-        _check(session, row, project, fields, now, keyed=row.keyed, others=None)
+        _check(session, row, project, fields, now, keyed=row.keyed, held=row.held, others=None)
         submission_id = sql.add_submission(session, **fields).scalar()
         if submission_id is None:  # another tab's submission won the race (ON CONFLICT)
             raise AlreadySubmitted(_existing(session, page_id, user_id))

@@ -15,7 +15,7 @@ from PIL import Image
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from crowdcat.models import Access, Page, PageText, Project, utcnow
+from crowdcat.models import OPEN_TO_CROWD, Page, PageText, Project, utcnow
 from crowdcat.services.ocr import layout
 from crowdcat.services.ocr.engines import OcrEngine, UnreadableImage
 from crowdcat.services.scans import derivatives, images
@@ -69,7 +69,7 @@ def load_image(storage: LocalStorage, page: Page) -> tuple[Image.Image, float]:
 
 def may_read(project: Project, page: Page) -> bool:
     """Open pages always; restricted ones only if the project allows OCR of them."""
-    return page.access == Access.OPEN or project.ocr_restricted
+    return OPEN_TO_CROWD.page_allows(page.access) or project.ocr_restricted
 
 
 def read_page(session: Session, storage: LocalStorage, page: Page, engine: OcrEngine
@@ -110,7 +110,7 @@ def pages_to_read(session: Session, project: Project, engine: str, *,
     """
     query = select(Page.id).where(Page.project_id == project.id).order_by(Page.sequence)
     if not project.ocr_restricted:
-        query = query.where(Page.access == Access.OPEN)
+        query = query.where(OPEN_TO_CROWD.page_sql(Page.access))
     if only_missing:
         query = query.where(~exists().where(PageText.page_id == Page.id,
                                             PageText.engine == engine,

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy.orm import Session
 
 from crowdcat.data import keying as sql
-from crowdcat.models import FieldKind, ProjectStatus
+from crowdcat.models import OPEN_TO_CROWD, FieldKind, ProjectStatus
 from crowdcat.services.keying.validation import normalizer_of
 from crowdcat.services.reconciliation.rules import ProjectRules, rules_for
 
@@ -69,7 +69,7 @@ class ProjectSnapshot:
     @property
     def active(self) -> bool:
         """Whether volunteers may key the project now."""
-        return self.status == ProjectStatus.ACTIVE
+        return OPEN_TO_CROWD.project_allows(self.status)
 
     def fields_for(self, prefill: dict[str, Any] | None) -> list[FieldSpecSnapshot]:
         """The fields a volunteer types on a page (prefilled imported values are fixed)."""
