@@ -86,6 +86,7 @@ ROUTE_MODULES = (
     "crowdcat.admin.project_pages",
     "crowdcat.admin.exports",
     "crowdcat.scans.routes",
+    "crowdcat.scans.ocr",
     "crowdcat.review.routes",
     "crowdcat.review.actions",
     "crowdcat.transcribe.projects",

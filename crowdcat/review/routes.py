@@ -17,6 +17,7 @@ from crowdcat.review.history import history_rows
 from crowdcat.review.labels import ENTRY_STATUS_LABELS, FIELD_STATUS_LABELS, REJECT_LABELS
 from crowdcat.review.screen import field_rows, voter_names
 from crowdcat.services.export.references import project_reference
+from crowdcat.services.ocr import readings
 from crowdcat.services.review import decisions as review
 from crowdcat.services.review.queue import (
     WAITING,
@@ -83,6 +84,7 @@ def render_screen(entry: Entry, code: int = 200, **context: Any):
     rows = field_rows(entry, project, names, context.pop("submitted", None),
                       context.pop("taken", None), context.pop("errors", None))
     shown = entry.values if entry.values is not None else {r.spec.key: r.value for r in rows}
+    reading = readings.latest(db.session, entry.page_id)  # the machine's, a hint only
     context.setdefault("send_back_form", SendBackForm(prefix="send"))
     context.setdefault("reject_form", RejectForm(prefix="reject"))
     context.setdefault("reopen_form", ReopenForm(prefix="reopen"))
@@ -91,7 +93,8 @@ def render_screen(entry: Entry, code: int = 200, **context: Any):
         waiting=entry.status in WAITING, may_decide=review.may_decide(db.session, entry, reviewer),
         reference=project_reference(project, shown), status=status, field_key=field_key,
         status_labels=ENTRY_STATUS_LABELS, field_status_labels=FIELD_STATUS_LABELS,
-        reject_labels=REJECT_LABELS, **context,
+        reject_labels=REJECT_LABELS, ocr=reading,
+        ocr_hints=readings.hints(reading, {r.spec.key: r.value for r in rows}), **context,
     ), code
 
 

@@ -6,6 +6,7 @@ volunteer the page was given to; a restricted page's reading never reaches a vol
 """
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from sqlalchemy import case, select
@@ -34,3 +35,28 @@ def as_json(page: Page, reading: PageText | None) -> dict[str, Any]:
     return base | {"status": status, "engine": reading.engine,
                    "model_version": reading.model_version, "vertical": reading.vertical,
                    "created_at": reading.created_at.isoformat(), "lines": lines}
+
+
+def _plain(text: str) -> str:
+    """NFKC, white space dropped: how a keyed value is looked for in the machine's lines."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
+
+
+def hints(reading: PageText | None, values: dict[str, str]) -> dict[str, str]:
+    """For each value found in the reading, the line it was found in (the review's hint).
+
+    A value of one character is looked for only as a whole line (a lone digit is in every page).
+    """
+    if reading is None or not reading.lines:
+        return {}
+    lines = [(line["text"], _plain(line["text"])) for line in reading.lines]
+    found = {}
+    for key, value in values.items():
+        wanted = _plain(value or "")
+        if not wanted:
+            continue
+        for text, plain in lines:
+            if plain == wanted or (len(wanted) > 1 and wanted in plain):
+                found[key] = text
+                break
+    return found

@@ -39,7 +39,9 @@ def test_a_page_is_read_and_its_lines_stored_with_the_model_version(session, fac
 
 def test_a_page_whose_file_is_gone_gets_an_empty_reading_and_a_logged_reason(session, factory,
                                                                             caplog):
-    page = import_page(session, factory.project(), jpeg(text_image()), "lost.jpg")
+    # Scans are stored by content: an image no other test uses, since this one loses its file.
+    page = import_page(session, factory.project(), jpeg(text_image(("杭州市政府呈",))),
+                       "lost.jpg")
     storage = storage_for(current_app.config)
     storage.path(page.image_key).unlink()
     master = derivatives.store_for(storage).get(page.content_hash, derivatives.MASTER)
@@ -52,7 +54,8 @@ def test_a_page_whose_file_is_gone_gets_an_empty_reading_and_a_logged_reason(ses
 
 
 def test_a_damaged_file_gets_an_empty_reading_and_a_reason(session, factory, caplog):
-    page = import_page(session, factory.project(), jpeg(text_image()), "damaged.jpg")
+    page = import_page(session, factory.project(), jpeg(text_image(("財政部咨文",))),
+                       "damaged.jpg")
     path = storage_for(current_app.config).path(page.image_key)
     path.write_bytes(path.read_bytes()[:300])
     with caplog.at_level(logging.WARNING, logger="crowdcat.services.ocr.pipeline"):
