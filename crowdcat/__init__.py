@@ -18,6 +18,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    # Form text read as strict UTF-8; the JSON API's bodies capped (crowdcat.http_request).
+    from crowdcat.http_request import Request
+
+    app.request_class = Request
     app.config.from_mapping(settings.from_environment())
     if config:
         app.config.update(config)
@@ -93,6 +97,7 @@ ROUTE_MODULES = (
     "crowdcat.transcribe.keying",
     "crowdcat.transcribe.profile",
     "crowdcat.api.routes",
+    "crowdcat.api.hints",
 )
 BLUEPRINTS = (
     ("crowdcat.main", ""),

@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from crowdcat.admin.text_forms import SafeTextForm
 from crowdcat.models import Access, FieldKind, ProjectStatus
 
 STATUS_LABELS = {
@@ -46,7 +47,7 @@ TEMPLATE_LABELS = {
 LIST_SPLIT = re.compile(r"[\n,，、;；]+")
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(SafeTextForm):
     """A project's settings."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
@@ -86,7 +87,7 @@ class ProjectForm(FlaskForm):
         }
 
 
-class FieldForm(FlaskForm):
+class FieldForm(SafeTextForm):
     """One catalog field."""
 
     key = StringField(_l("Key"), validators=[DataRequired(), Length(max=40)],

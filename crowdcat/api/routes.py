@@ -1,10 +1,11 @@
 """API v1 for keying: same services and rules as the HTML screens."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, jsonify, request, url_for
+from flask import Response, abort, current_app, jsonify, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from crowdcat.api import body as request_body
 from crowdcat.api import bp
 from crowdcat.api.auth import (
     api_user,
@@ -24,7 +25,6 @@ from crowdcat.services.keying import assignment
 from crowdcat.services.keying import next_by_token as token_claim
 from crowdcat.services.keying import submission as submissions
 from crowdcat.services.projects.snapshot import ProjectSnapshot
-from crowdcat.services.reconciliation.normalization import parse_date
 from crowdcat.unit_of_work import unit_of_work
 
 
@@ -61,14 +61,6 @@ def _open_page(page_id: int) -> Page:
 def openapi():
     """The OpenAPI 3.1 description of this API."""
     return jsonify(SPEC)
-
-
-@bp.route("/parse-date")
-def parse_date_hint():
-    """How a typed date is read: {"iso", "precision"} or nulls (the keying screen's live hint)."""
-    parsed = parse_date(request.args.get("value", "")[:100])
-    return jsonify(iso=parsed.iso if parsed else None,
-                   precision=parsed.precision if parsed else None)
 
 
 @bp.route("/projects")
@@ -120,8 +112,12 @@ def _reserved_response(project: ProjectSnapshot, reserved: assignment.Reserved) 
 @token_required
 def submit(page_id: int):
     """Store {"values": {...}} or {"skip": reason}; 201, 422, 409 or 404."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or ("values" in body) == ("skip" in body):
+    try:
+        body = request_body.json_object()
+    except request_body.BodyRefused as exc:
+        _check_open(page_id)  # 404 before 400
+        return error(400, exc.message, code=exc.code)
+    if ("values" in body) == ("skip" in body):
         _check_open(page_id)  # 404 before 400
         return error(400, _('Send a JSON object with either "values" or "skip".'))
     # A refusal goes to crowdcat.errors: 404 (closed or restricted: the same answer as any

@@ -83,11 +83,15 @@
     var value = input.value.trim();
     if (!target) { return; }
     if (!value) { target.textContent = ""; return; }
+    // Signed-in volunteers' session cookie authorizes the hint; 422 says why (too long).
     fetch(root.dataset.dateUrl + "?value=" + encodeURIComponent(value), { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) { return r.ok || r.status === 422 ? r.json() : null; })
       .then(function (data) {
         if (!data || input.value.trim() !== value) { return; }
-        if (data.iso) {
+        if (data.error) {
+          target.textContent = data.error.message;
+          target.classList.add("unread");
+        } else if (data.iso) {
           var precision = root.dataset["msgDatePrecision" + data.precision.charAt(0).toUpperCase() + data.precision.slice(1)];
           target.textContent = root.dataset.msgDateRead + " " + data.iso + (precision ? " (" + precision + ")" : "");
           target.classList.remove("unread");

@@ -154,10 +154,16 @@ def test_renew(client, factory, volunteer):
                        headers=volunteer[1]).status_code == 200
 
 
-def test_parse_date_hint_and_openapi(client):
-    assert client.get("/api/v1/parse-date?value=民國三十七年五月十日").json == {
-        "iso": "1948-05-10", "precision": "day"}
-    assert client.get("/api/v1/parse-date?value=某日").json["iso"] is None
+def test_parse_date_hint_and_openapi(client, volunteer, auth, factory):
+    assert client.get("/api/v1/parse-date?value=1948-05-10").status_code == 401
+    assert client.get("/api/v1/parse-date?value=民國三十七年五月十日",
+                      headers=volunteer[1]).json == {"iso": "1948-05-10", "precision": "day"}
+    assert client.get("/api/v1/parse-date?value=某日", headers=volunteer[1]).json["iso"] is None
+    too_long = client.get("/api/v1/parse-date?value=" + "1" * 101, headers=volunteer[1])
+    assert too_long.status_code == 422 and too_long.json["error"]["code"] == "too_long"
+    auth.login(factory.user().email)  # the keying screen's hint: the session cookie
+    hinted = client.get("/api/v1/parse-date?value=1948-05-10")
+    assert hinted.json["iso"] == "1948-05-10" and "Set-Cookie" not in hinted.headers
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.1")
     assert "/projects/{slug}/next" in spec["paths"]

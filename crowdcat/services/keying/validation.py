@@ -1,20 +1,24 @@
 """Checking typed values per field kind before anything is saved."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from crowdcat import text_safety
 from crowdcat.models import FieldKind, FieldSpec
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.reconciliation.normalization import make_normalizer
 
 MAX_LENGTH = {FieldKind.LONG_TEXT: 5000, FieldKind.REFERENCE: 100}
 DEFAULT_MAX_LENGTH = 500
-# Control characters (NUL breaks PostgreSQL's JSON) other than tab and new line.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Keys a values object may carry beyond the page's fields before it is refused with one
+# message: room for prefilled fields sent along and a client's own extras (a duration).
+EXTRA_KEYS = 10
+# Unknown keys named one by one in the errors; the rest are counted in one message.
+MAX_UNKNOWN_LISTED = 10
+MAX_LISTED_KEY_LENGTH = 100
 
 
 class InvalidValues(ServiceError):
@@ -75,7 +79,8 @@ def check_value(spec: FieldSpec, value: str) -> Any:
 
     Blank is empty or one of the words the field declares blank (無, 不詳 ...). Integers
     and dates that cannot be read, and choices not in the list, are flagged by the
-    normalizer.
+    normalizer. Invisible and direction-changing characters are clean_values()' business
+    (crowdcat.text_safety), before this.
     """
     key, flagged = key_normalizer(spec)(value) if value.strip() else ("", False)
     if key == "":
@@ -83,8 +88,6 @@ def check_value(spec: FieldSpec, value: str) -> Any:
     if len(value) > MAX_LENGTH.get(spec.kind, DEFAULT_MAX_LENGTH):
         return _l("This is too long (at most %(n)d characters).",
                   n=MAX_LENGTH.get(spec.kind, DEFAULT_MAX_LENGTH))
-    if _CONTROL.search(value) or (spec.kind != FieldKind.LONG_TEXT and "\n" in value):
-        return _l("This contains characters that cannot be stored.")
     return _UNREADABLE.get(spec.kind) if flagged else None
 
 
@@ -92,17 +95,23 @@ def clean_values(specs: list[FieldSpec], raw: Mapping[str, Any]) -> dict[str, st
     """Validate typed values against the fields; return them trimmed or raise InvalidValues."""
     if not isinstance(raw, Mapping):
         raise InvalidValues({"values": _l("Values must be given as field: text pairs.")})
+    if len(raw) > len(specs) + EXTRA_KEYS:
+        raise InvalidValues({"values": _l(
+            "Too many values were sent (%(keys)d for the %(fields)d fields of this page). "
+            "Send one value per field.", fields=len(specs), keys=len(raw))})
     known = {spec.key for spec in specs}
-    errors: dict[str, Any] = {
-        key: _l("This page has no such field.") for key in raw if key not in known
-    }
+    errors = _unknown_keys([key for key in raw if key not in known])
     cleaned: dict[str, str] = {}
     for spec in specs:
         text = _as_text(raw.get(spec.key))
         if text is None:
             errors[spec.key] = _l("Please type text here.")
             continue
-        text = text.strip()
+        try:
+            text = text_safety.clean(text, multiline=spec.kind == FieldKind.LONG_TEXT).strip()
+        except text_safety.Refused as exc:
+            errors[spec.key] = exc.message(text_safety.field_label(spec.labels, spec.key))
+            continue
         message = check_value(spec, text)
         if message is not None:
             errors[spec.key] = message
@@ -110,3 +119,16 @@ def clean_values(specs: list[FieldSpec], raw: Mapping[str, Any]) -> dict[str, st
     if errors:
         raise InvalidValues(errors)
     return cleaned
+
+
+def _unknown_keys(unknown: list[Any]) -> dict[str, Any]:
+    """The errors for keys that name no field: a few by name, the others counted."""
+    if not unknown:
+        return {}
+    listed = [key for key in unknown
+              if isinstance(key, str) and len(key) <= MAX_LISTED_KEY_LENGTH][:MAX_UNKNOWN_LISTED]
+    errors: dict[str, Any] = dict.fromkeys(listed, _l("This page has no such field."))
+    if len(listed) < len(unknown):
+        errors["values"] = _l("Values naming no field of this page, not listed one by one: "
+                              "%(n)d.", n=len(unknown) - len(listed))
+    return errors

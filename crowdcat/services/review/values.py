@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from crowdcat import text_safety
 from crowdcat.models import Entry, FieldKind, FieldSpec, Project
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.reconciliation.normalization import parse_date, parse_integer
@@ -67,7 +68,13 @@ def _has_blank_alternative(result: Mapping[str, Any] | None) -> bool:
 def _clean_one(spec: FieldSpec, raw: str, result: Mapping[str, Any] | None) -> str:
     """Check one value like the keying form does; return what is stored (raise ValueError)."""
     rule = field_rule(spec)
-    text = " ".join(raw.split()) if spec.kind != FieldKind.LONG_TEXT else raw.strip()
+    try:
+        if spec.kind == FieldKind.LONG_TEXT:
+            text = text_safety.clean(raw, multiline=True).strip()
+        else:  # one line: line breaks and runs of white space become one space
+            text = " ".join(text_safety.clean(" ".join(raw.split())).split())
+    except text_safety.Refused as exc:
+        raise ValueError(exc.message(text_safety.field_label(spec.labels, spec.key))) from exc
     if len(text) > MAX_LENGTH.get(spec.kind, DEFAULT_MAX_LENGTH):
         raise ValueError(_l("This value is too long."))
     key, _flagged = rule.normalizer(text)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from crowdcat import text_safety
 from crowdcat.models import Access, Page, Project, User
 from crowdcat.services import audit
 from crowdcat.services.errors import ServiceError
@@ -116,7 +117,19 @@ class Importer:
         return self.report
 
     def import_one(self, source: Source) -> Outcome:
-        """Import one file: all its pages, or none of them with the reason."""
+        """Import one file: all its pages, or none of them with the reason.
+
+        Its name (a file name, or a IIIF canvas's label) is kept by crowdcat.text_safety's
+        rule: a name with a refused character is reported, shown with that character spelt
+        out, and not imported.
+        """
+        try:
+            source.name = text_safety.clean(source.name)
+        except text_safety.Refused as exc:
+            outcome = Outcome(text_safety.visible(source.name), REJECTED,
+                              reason=str(exc.message(_l("File name"))))
+            self.report.outcomes.append(outcome)
+            return outcome
         try:
             outcome = self._import(source)
         except ServiceError as exc:

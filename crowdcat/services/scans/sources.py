@@ -13,7 +13,8 @@ from urllib.parse import unquote, urlparse
 
 from flask_babel import lazy_gettext as _l
 
-from crowdcat.models import Project
+from crowdcat import text_safety
+from crowdcat.models import FieldKind, Project
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.scans.images import ImageRejected
 from crowdcat.services.scans.ingest import Source, natural_key
@@ -184,7 +185,8 @@ def read_metadata(data: bytes, project: Project) -> dict[str, dict[str, str]]:
     rows = list(csv.reader(io.StringIO(_decode_csv(data))))
     if not rows:
         raise ServiceError(_l("The metadata file is empty."))
-    header = [h.strip() for h in rows[0]]
+    header = [_safe_cell(h, _l("Heading of column %(n)d of the metadata file", n=index))
+              for index, h in enumerate(rows[0], start=1)]
     names = {name: spec.key for spec in project.fields
              for name in [spec.key, *spec.labels.values()]}
     try:
@@ -192,6 +194,7 @@ def read_metadata(data: bytes, project: Project) -> dict[str, dict[str, str]]:
     except StopIteration:
         raise ServiceError(_l("The metadata file needs a filename column.")) from None
     columns = {}
+    long_text = {spec.key for spec in project.fields if spec.kind == FieldKind.LONG_TEXT}
     for index, name in enumerate(header):
         if index == file_col or not name:
             continue
@@ -206,6 +209,20 @@ def read_metadata(data: bytes, project: Project) -> dict[str, dict[str, str]]:
         if len(row) != len(header):
             raise ServiceError(_l("Line %(n)d of the metadata file has %(got)d columns, not "
                                   "%(want)d.", n=line, got=len(row), want=len(header)))
-        values = {key: row[i].strip() for i, key in columns.items() if row[i].strip()}
-        table[row[file_col].strip()] = values
+        values = {}
+        for i, key in columns.items():
+            value = _safe_cell(row[i], _l("Line %(n)d, column %(name)s of the metadata file",
+                                          n=line, name=header[i]), key in long_text)
+            if value:
+                values[key] = value
+        table[_safe_cell(row[file_col], _l("Line %(n)d, column %(name)s of the metadata file",
+                                           n=line, name=header[file_col]))] = values
     return table
+
+
+def _safe_cell(cell: str, where: Any, multiline: bool = False) -> str:
+    """A CSV cell trimmed and kept by crowdcat.text_safety's rule, or ServiceError."""
+    try:
+        return text_safety.clean(cell, multiline=multiline).strip()
+    except text_safety.Refused as exc:
+        raise ServiceError(exc.message(where)) from exc

@@ -40,7 +40,9 @@ def _count(session, model=Submission) -> int:  # noqa: ANN001
     ("pages", "幾頁", "Please type a whole number"),
     ("doc_type", "電報", "Please choose one of the listed values."),
     ("title", "   ", "This field is required."),
-    ("title", "bad\x00text", "This contains characters that cannot be stored."),
+    ("title", "bad\x00text", "Title: U+0000 NULL is an invisible control character"),
+    ("title", "abc\u202etxt.exe", "Title: U+202E RIGHT-TO-LEFT OVERRIDE is an invisible"),
+    ("title", "第一行\n第二行", "Title takes a single line"),
     ("title", "長" * 501, "This is too long (at most 500 characters)."),
 ])
 def test_bad_values_get_a_message_and_nothing_is_saved(session, factory, field, typed,
