@@ -93,6 +93,7 @@ ROUTE_MODULES = (
     "crowdcat.scans.ocr",
     "crowdcat.review.routes",
     "crowdcat.review.actions",
+    "crowdcat.review.exports",
     "crowdcat.transcribe.projects",
     "crowdcat.transcribe.keying",
     "crowdcat.transcribe.profile",

@@ -33,7 +33,7 @@ SCREENS = [
     ("review-queue", "reviewer", f"/review/{DEMO_SLUG}", "zh_Hant"),
     ("review", "reviewer", "first-review-entry", "zh_Hant"),
     ("project-admin", "admin", f"/admin/projects/{DEMO_SLUG}", "zh_Hant"),
-    ("export", "admin", f"/admin/projects/{DEMO_SLUG}/export", "en"),
+    ("export", "admin", f"/review/{DEMO_SLUG}/export", "en"),
 ]
 
 

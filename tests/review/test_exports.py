@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from crowdcat.models import AuditEvent, Role
+from crowdcat.models.user import Permission
 from tests.factories_export import ExportFactory
 
 HOSTILE_TITLE = '=cmd|"/C calc"!A0, 第一行\n第二行 😀 𠀀 𪚥'
@@ -32,7 +33,7 @@ def project(make):
 
 def download(client, project, **query):
     """GET the download; buffered, so the stream is read while the request context is current."""
-    return client.get(f"/admin/projects/{project.slug}/export/download", query_string=query,
+    return client.get(f"/review/{project.slug}/export/download", query_string=query,
                       buffered=True)
 
 
@@ -44,29 +45,72 @@ def login(make, auth, role: Role):
 
 
 def test_visitors_are_sent_to_log_in(client, project):
-    for url in (f"/admin/projects/{project.slug}/export",
-                f"/admin/projects/{project.slug}/export/download"):
+    for url in (f"/review/{project.slug}/export",
+                f"/review/{project.slug}/export/download"):
         response = client.get(url)
         assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
 
 
 def test_volunteers_may_not_export(client, make, auth, project):
     login(make, auth, Role.VOLUNTEER)
-    assert client.get(f"/admin/projects/{project.slug}/export").status_code == 403
-    assert client.get(f"/admin/projects/{project.slug}/export/download").status_code == 403
+    assert client.get(f"/review/{project.slug}/export").status_code == 403
+    assert client.get(f"/review/{project.slug}/export/download").status_code == 403
+
+
+@pytest.mark.parametrize(("role", "allowed"), [
+    (Role.VOLUNTEER, False), (Role.REVIEWER, True), (Role.ADMIN, True)])
+def test_export_is_a_permission_of_reviewers_and_admins(client, make, auth, project, role,
+                                                        allowed):
+    assert Role(role).may(Permission.EXPORT) is allowed
+    login(make, auth, role)
+    assert client.get(f"/review/{project.slug}/export").status_code == (200 if allowed else 403)
+    response = download(client, project, format="csv")
+    assert response.status_code == (200 if allowed else 403)
+    assert ("普通題名" in response.get_data(as_text=True)) is allowed
+    queue = client.get(f"/review/{project.slug}").get_data(as_text=True)
+    assert (f'href="/review/{project.slug}/export"' in queue) is allowed
+
+
+def test_the_admin_project_page_links_to_the_new_address(client, make, auth, project):
+    login(make, auth, Role.ADMIN)
+    page = client.get(f"/admin/projects/{project.slug}").get_data(as_text=True)
+    assert f'href="/review/{project.slug}/export"' in page
+
+
+def test_the_old_admin_addresses_redirect_with_their_query(client, make, auth, project):
+    old = f"/admin/projects/{project.slug}/export"
+    response = client.get(old)
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith(f"/review/{project.slug}/export")
+    response = client.get(f"{old}/download", query_string={"format": "jsonl", "raw": "y"})
+    assert response.status_code == 308
+    assert response.headers["Location"].endswith(
+        f"/review/{project.slug}/export/download?format=jsonl&raw=y")
+    login(make, auth, Role.VOLUNTEER)  # the new address decides who may: the rule, once
+    assert client.get(old, follow_redirects=True).status_code == 403
+
+
+def test_a_deactivated_reviewer_may_not_export(client, make, auth, project, session):
+    user = login(make, auth, Role.REVIEWER)
+    user.active = False
+    session.commit()
+    assert not user.can_export
+    response = client.get(f"/review/{project.slug}/export")
+    assert response.status_code in (302, 403)  # logged out (sessions end) or refused
+    assert "匯出目錄" not in response.get_data(as_text=True)
 
 
 def test_reviewer_sees_the_form_with_the_number_of_entries(client, make, auth, project):
     login(make, auth, Role.REVIEWER)
-    page = client.get(f"/admin/projects/{project.slug}/export").get_data(as_text=True)
+    page = client.get(f"/review/{project.slug}/export").get_data(as_text=True)
     assert "匯出目錄" in page and "2" in page and 'name="approved_from"' in page
     assert 'type="date"' in page
 
 
 def test_unknown_project_is_404(client, make, auth):
     login(make, auth, Role.ADMIN)
-    assert client.get("/admin/projects/nope/export").status_code == 404
-    assert client.get("/admin/projects/nope/export/download").status_code == 404
+    assert client.get("/review/nope/export").status_code == 404
+    assert client.get("/review/nope/export/download").status_code == 404
 
 
 def test_download_streams_csv_in_gb18030_that_round_trips(client, make, auth, project, session):
