@@ -9,8 +9,8 @@ from crowdcat.models.submission import SkipReason, Submission
 from crowdcat.models.user import ApiToken, Role, User
 
 __all__ = [
-    "OPEN_TO_CROWD", "CrowdRule",
-    "Access", "ApiToken", "AuditEvent", "Base", "Entry", "EntryStatus", "FieldKind", "FieldSpec",
-    "Page", "PageStatus", "PageText", "Project", "ProjectStatus", "Reservation", "Role",
-    "SkipReason", "Submission", "User", "utcnow",
+    "OPEN_TO_CROWD", "Access", "ApiToken", "AuditEvent", "Base", "CrowdRule", "Entry",
+    "EntryStatus", "FieldKind", "FieldSpec", "Page", "PageStatus", "PageText", "Project",
+    "ProjectStatus", "Reservation", "Role", "SkipReason",
+    "Submission", "User", "utcnow",
 ]

@@ -16,8 +16,6 @@ from crowdcat.models.project import Project, ProjectStatus
 NOT_FULL = datetime(1970, 1, 1, tzinfo=UTC)
 # NOT_FULL as a constant of each database's SQL, as stored (the partial indexes' predicates).
 NOT_FULL_SQL = {"postgresql": "'1970-01-01 00:00:00+00'", "sqlite": "'1970-01-01 00:00:00.000000'"}
-# The pages a volunteer may be given, as SQL (repeated word for word by the queries).
-OPEN_FOR_KEYING = "status = 'keying' AND access = 'open'"
 
 
 class Access(enum.StrEnum):

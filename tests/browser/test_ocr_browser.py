@@ -1,4 +1,4 @@
-"""The machine reading on the keying screen, in real Chromium: boxes over the scan, click to copy."""
+"""The machine reading on the keying screen in real Chromium: boxes over the scan, click to copy."""
 from __future__ import annotations
 
 import re

@@ -30,7 +30,7 @@ CHECKED_FIRST = sorted({0, ord(" "), *(ord(c) for c in cells.RISKY_FIRST)})
 # What str.strip() strips: every code point for which str.isspace() is true (the Unicode
 # White_Space characters with bidirectional type WS, B or S, or in category Zs). Written out:
 # finding them among all 1.1 million code points took half a second of every export's start.
-# tests/services/export/test_postgres_cells.py checks the list against this Python's own Unicode data.
+# tests/services/export/test_postgres_cells.py checks the list against Python's Unicode data.
 WHITESPACE = "".join(map(chr, (
     0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x20, 0x85, 0xA0, 0x1680,
     *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F, 0x205F, 0x3000)))

@@ -21,6 +21,8 @@ from crowdcat.services.projects.setup import keying_started
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 LOCALE_KEYS = ("zh_Hant", "zh_Hans", "en")
 EDITABLE = ("key", "kind", "labels", "help", "required", "keyed", "choices", "options")
+# How text values are compared (reconciliation.voting.FieldRule): absent = the kind's default.
+COMPARISON_SWITCHES = ("loose", "contain")
 
 
 def _spec_dict(spec: FieldSpec) -> dict[str, Any]:
@@ -37,7 +39,7 @@ def clean_options(options: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if options.get("fold_variants"):
         out["fold_variants"] = True
-    for name in ("loose", "contain"):
+    for name in COMPARISON_SWITCHES:
         value = options.get(name)
         if value in (True, "on"):
             out[name] = True
@@ -136,7 +138,13 @@ def _refuse_after_keying(spec: FieldSpec, values: dict[str, Any]) -> None:
 def update_field(session: Session, actor: User, spec: FieldSpec,
                  values: dict[str, Any]) -> FieldSpec:
     """Change a field, within what keying so far allows."""
+    given = values.get("options")
     values = _normalized(values)
+    if isinstance(given, dict):
+        # Comparison switches a form does not show are kept, not reset to the kind's default.
+        for name in COMPARISON_SWITCHES:
+            if name not in given and name in (spec.options or {}):
+                values["options"][name] = spec.options[name]
     _check(spec.project, values, spec)
     if keying_started(session, spec.project):
         _refuse_after_keying(spec, values)
