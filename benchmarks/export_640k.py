@@ -129,7 +129,7 @@ def _rows(start: int, stop: int, project_id: int, reviewers: list[int]):
 
 PAGE_COLUMNS = ("id, project_id, sequence, image_key, content_hash, width, height, byte_size,"
                 " original_name, access, status, submission_count, wanted, prefill, created_at")
-ENTRY_COLUMNS = ("id, page_id, project_id, status, reconciled, final_values, submission_count,"
+ENTRY_COLUMNS = ("id, item_id, project_id, status, reconciled, final_values, submission_count,"
                  " reviewer_id, reviewed_at, created_at, updated_at, version, final_dates,"
                  " final_plain, facts_tag")
 
@@ -183,7 +183,7 @@ def dump_sql(dialect: str, project_id: int) -> str:
         get = [f"(e.final_values ->> '{k}')" for k in KEYS]
     reference = " || '-' || ".join(get[:4])
     columns = get[:4] + [reference] + get[4:] + ["p.sequence", "p.original_name"]
-    return (f"SELECT {', '.join(columns)} FROM entries e JOIN pages p ON p.id = e.page_id"
+    return (f"SELECT {', '.join(columns)} FROM entries e JOIN pages p ON p.id = e.item_id"
             f" WHERE e.project_id = {project_id} AND e.status = 'approved'"
             " ORDER BY e.reviewed_at, e.id")
 

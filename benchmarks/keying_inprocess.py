@@ -87,13 +87,13 @@ def main() -> None:
             response = client.post(f"/api/v1/projects/{SLUG}/next",
                                    headers={"Authorization": f"Bearer {token}"})
             assert response.status_code == 200, response.data
-            reserved.append((token, response.json["page_id"]))
+            reserved.append((token, response.json["item_id"]))
 
         def submit(i):  # noqa: ANN001, ANN202
-            token, page_id = reserved[i]
-            response = client.post(f"/api/v1/pages/{page_id}/submissions",
+            token, item_id = reserved[i]
+            response = client.post(f"/api/v1/pages/{item_id}/submissions",
                                    headers={"Authorization": f"Bearer {token}"},
-                                   json={"values": values_for(page_id, rng)})
+                                   json={"values": values_for(item_id, rng)})
             assert response.status_code == 201, response.data
 
         bench("healthz", healthz, n)

@@ -48,11 +48,11 @@ def child(url: str, data_dir: str, phase: str, calls: int) -> None:
         headers = {"Authorization": f"Bearer {token_for(n)}"}
         response = client.post(f"/api/v1/projects/{SLUG}/next", headers=headers)
         assert response.status_code == 200, response.data
-        return headers, response.json["page_id"]
+        return headers, response.json["item_id"]
 
-    def submit(headers: dict, page_id: int) -> None:
-        response = client.post(f"/api/v1/pages/{page_id}/submissions", headers=headers,
-                               json={"values": values_for(page_id, rng)})
+    def submit(headers: dict, item_id: int) -> None:
+        response = client.post(f"/api/v1/pages/{item_id}/submissions", headers=headers,
+                               json={"values": values_for(item_id, rng)})
         assert response.status_code == 201, response.data
 
     for n in range(1, WARM_UP + 1):
@@ -63,8 +63,8 @@ def child(url: str, data_dir: str, phase: str, calls: int) -> None:
     elif phase.startswith("next"):
         reserved = [next_page(WARM_UP + 1 + i) for i in range(calls)]
         if phase == "next+submit":
-            for headers, page_id in reserved:
-                submit(headers, page_id)
+            for headers, item_id in reserved:
+                submit(headers, item_id)
 
 
 def measure(database: tuple[str, Path], phase: str, calls: int) -> int:

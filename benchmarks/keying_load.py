@@ -50,11 +50,11 @@ WARM_UP = 600
 DATES = ["民國三十七年五月十日", "民國37年5月10日", "1948-05-10", "1948.5.10"]
 
 
-def values_for(page_id: int, rng: random.Random) -> dict[str, str]:
+def values_for(item_id: int, rng: random.Random) -> dict[str, str]:
     """What a volunteer types for a page: mostly agreeing, now and then a different count."""
     return {
-        "fonds_no": "J001", "catalog_no": "1", "volume_no": str(page_id // 50 + 1),
-        "item_no": str(page_id % 50 + 1), "title": f"關於第{page_id}號文件的訓令",
+        "fonds_no": "J001", "catalog_no": "1", "volume_no": str(item_id // 50 + 1),
+        "item_no": str(item_id % 50 + 1), "title": f"關於第{item_id}號文件的訓令",
         "creator": "上海市政府", "doc_no": "", "recipient": "", "date": rng.choice(DATES),
         "pages": rng.choice(["3", "3", "3", "三", "4"]), "doc_type": "訓令",
         "classification": "普通", "language": "漢語", "notes": "",
@@ -230,15 +230,15 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                 response = await timed(client, phase, "POST", f"/api/v1/projects/{SLUG}/next",
                                        headers=headers)
                 if response is not None and response.status_code == 200:
-                    reserved.append((token_for(n), response.json()["page_id"]))
+                    reserved.append((token_for(n), response.json()["item_id"]))
 
         async def submit(i, phase, deadline, running):  # noqa: ANN001, ANN202
             client = pool[i]
             while running(phase, deadline) and reserved:
-                token, page_id = reserved.pop()
-                await timed(client, phase, "POST", f"/api/v1/pages/{page_id}/submissions",
+                token, item_id = reserved.pop()
+                await timed(client, phase, "POST", f"/api/v1/pages/{item_id}/submissions",
                             headers={"Authorization": f"Bearer {token}"},
-                            json={"values": values_for(page_id, rng)})
+                            json={"values": values_for(item_id, rng)})
 
         async def mixed(i, phase, deadline, running):  # noqa: ANN001, ANN202
             client = pool[i]
@@ -250,9 +250,9 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                 response = await timed(client, phase, "POST", f"/api/v1/projects/{SLUG}/next",
                                        headers=headers)
                 if response is not None and response.status_code == 200:
-                    page_id = response.json()["page_id"]
-                    await timed(client, phase, "POST", f"/api/v1/pages/{page_id}/submissions",
-                                headers=headers, json={"values": values_for(page_id, rng)})
+                    item_id = response.json()["item_id"]
+                    await timed(client, phase, "POST", f"/api/v1/pages/{item_id}/submissions",
+                                headers=headers, json={"values": values_for(item_id, rng)})
 
         async def run(name, job, limit):  # noqa: ANN001, ANN202
             if maintain is not None:
@@ -344,13 +344,13 @@ def explain(url: str) -> list[str]:
             "own reservation": sql.own_reservation._build().params(
                 user_id=user.id, project_id=project.id),
             "submit: page row locked + keyed": sql.page_locked_keyed._build().params(
-                page_id=1, user_id=user.id),
-            "submit: votes and entry": sql.votes_and_entry._build().params(page_id=1),
+                item_id=1, user_id=user.id),
+            "submit: votes and entry": sql.votes_and_entry._build().params(item_id=1),
         }
         if postgres:  # allowed=False: the plan of the statement, nothing stored
             queries["submit: checks after the lock, insert, drop hold"] = (
                 submit_sql.submit_if_room._build().params(
-                    page_id=1, user_id=user.id, project_id=project.id, typed_values=None,
+                    item_id=1, user_id=user.id, project_id=project.id, typed_values=None,
                     skip_reason=None, started_at=None, submitted_at=now, duration_seconds=None,
                     now=now, allowed=False, needs_room=True, submission_count=0, wanted=2))
         for title, stmt in queries.items():

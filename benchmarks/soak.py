@@ -113,29 +113,29 @@ async def volunteer(n: int, base: str, run: Run, deadline: float, pages: int,
                 await asyncio.sleep(0.5 if given is not None and given.status_code == 204
                                     else 0.1)
                 continue
-            page_id = given.json()["page_id"]
+            item_id = given.json()["item_id"]
             if rng.random() < STRAY_SHARE:  # a page somebody else may hold, never given to n
                 stray = rng.randint(1, pages)
-                if stray != page_id:
+                if stray != item_id:
                     answer = await send(client, run, "stray submit", "POST",
                                         f"/api/v1/pages/{stray}/submissions",
                                         json={"values": values_for(stray, rng)})
                     if answer is not None and answer.status_code == 201:
                         run.stray_accepted.append((stray, n))
-            values = values_for(page_id, rng)
+            values = values_for(item_id, rng)
             if rng.random() < DISAGREE_SHARE:
                 values["title"] += f"（{n}）"
             body = {"skip": "illegible"} if rng.random() < SKIP_SHARE else {"values": values}
-            url = f"/api/v1/pages/{page_id}/submissions"
+            url = f"/api/v1/pages/{item_id}/submissions"
             answer = await resend(client, run, "submit", "POST", url, json=body)
             if answer is None:
                 run.unknown += 1
             elif answer.status_code == 201:
-                run.acknowledged.append((answer.json()["id"], page_id, n))
+                run.acknowledged.append((answer.json()["id"], item_id, n))
                 if rng.random() < TWICE_SHARE:
                     again = await send(client, run, "submit twice", "POST", url, json=body)
                     if again is not None and again.status_code == 201:
-                        run.twice_accepted.append((page_id, n))
+                        run.twice_accepted.append((item_id, n))
 
 
 def serve(url: str, data_dir: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
@@ -266,7 +266,7 @@ def snapshot(engine: sa.Engine) -> tuple[dict, dict]:
         entries = {row[0]: (row[1], json.dumps(row[2], sort_keys=True)
                             if not isinstance(row[2], str) else row[2], row[3], row[4])
                    for row in conn.execute(sa.text(
-                       "SELECT page_id, status, reconciled, submission_count, final_values"
+                       "SELECT item_id, status, reconciled, submission_count, final_values"
                        " FROM entries"))}
     return pages, entries
 
@@ -289,32 +289,32 @@ def check(url: str, data_dir: Path, run: Run) -> dict[str, tuple[bool, str]]:
     with engine.connect() as conn:
         users = {email: uid for uid, email in conn.execute(sa.text(
             "SELECT id, email FROM users WHERE email LIKE '%@bench.example'"))}
-        stored = {sid: (page_id, user_id) for sid, page_id, user_id in conn.execute(sa.text(
-            "SELECT id, page_id, user_id FROM submissions"))}
+        stored = {sid: (item_id, user_id) for sid, item_id, user_id in conn.execute(sa.text(
+            "SELECT id, item_id, user_id FROM submissions"))}
         maximum = conn.execute(sa.text("SELECT max_submissions FROM projects WHERE slug = :s"),
                                {"s": SLUG}).scalar_one()
-    lost = [(sid, page_id, n) for sid, page_id, n in run.acknowledged
-            if stored.get(sid) != (page_id, users[f"v{n}@bench.example"])]
+    lost = [(sid, item_id, n) for sid, item_id, n in run.acknowledged
+            if stored.get(sid) != (item_id, users[f"v{n}@bench.example"])]
     results["acknowledged submissions all stored"] = (
         not lost, f"{len(run.acknowledged):,} acknowledged, {len(stored):,} stored, "
                   f"{len(lost)} lost{' e.g. ' + str(lost[:5]) if lost else ''}")
-    votes = ("SELECT page_id, count(*) AS n FROM submissions WHERE skip_reason IS NULL"
-             " GROUP BY page_id")
-    over = _one_column(engine, f"SELECT page_id FROM ({votes}) v WHERE n > {int(maximum)}")
+    votes = ("SELECT item_id, count(*) AS n FROM submissions WHERE skip_reason IS NULL"
+             " GROUP BY item_id")
+    over = _one_column(engine, f"SELECT item_id FROM ({votes}) v WHERE n > {int(maximum)}")
     fullest = _one_column(engine, f"SELECT coalesce(max(n), 0) FROM ({votes}) v")[0]
     results["no page over its maximum"] = (
         not over, f"maximum {maximum}, fullest page {fullest}, over: {over[:10]}")
-    twice = _one_column(engine, "SELECT page_id FROM submissions GROUP BY page_id, user_id"
+    twice = _one_column(engine, "SELECT item_id FROM submissions GROUP BY item_id, user_id"
                                 " HAVING count(*) > 1")
     results["no duplicate (page, volunteer)"] = (not twice, f"{len(twice)} duplicated")
     pages_off = _one_column(engine, f"SELECT p.id FROM pages p LEFT JOIN ({votes}) v"
-                                    " ON v.page_id = p.id"
+                                    " ON v.item_id = p.id"
                                     " WHERE p.submission_count <> coalesce(v.n, 0)")
-    entries_off = _one_column(engine, f"SELECT e.page_id FROM entries e LEFT JOIN ({votes}) v"
-                                      " ON v.page_id = e.page_id"
+    entries_off = _one_column(engine, f"SELECT e.item_id FROM entries e LEFT JOIN ({votes}) v"
+                                      " ON v.item_id = e.item_id"
                                       " WHERE e.submission_count <> coalesce(v.n, 0)")
-    no_entry = _one_column(engine, "SELECT DISTINCT s.page_id FROM submissions s"
-                                   " LEFT JOIN entries e ON e.page_id = s.page_id"
+    no_entry = _one_column(engine, "SELECT DISTINCT s.item_id FROM submissions s"
+                                   " LEFT JOIN entries e ON e.item_id = s.item_id"
                                    " WHERE e.id IS NULL")
     results["counters match the rows"] = (
         not (pages_off or entries_off or no_entry),

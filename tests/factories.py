@@ -11,7 +11,8 @@ from crowdcat.models import (
     Access,
     FieldKind,
     FieldSpec,
-    Page,
+    Image,
+    Item,
     Project,
     ProjectStatus,
     Role,
@@ -72,17 +73,23 @@ class Factory:
         self.session.commit()
         return project
 
-    def page(self, project: Project, **kwargs: Any) -> Page:
-        """A page with a made-up image reference."""
+    def item(self, project: Project, *, images: int = 1, original_name: str | None = None,
+             **kwargs: Any) -> Item:
+        """An item of `images` made-up images (scan-0001.jpg ...; the first named
+        `original_name` if given)."""
         n = next(_counter)
-        digest = hashlib.sha256(f"page-{n}".encode()).hexdigest()
-        values = {
-            "project_id": project.id, "sequence": n, "image_key": f"{digest[:2]}/{digest}",
-            "content_hash": digest, "width": 1240, "height": 1754, "byte_size": 1000,
-            "original_name": f"scan-{n:04d}.jpg", "access": Access.OPEN,
-            "wanted": project.agree_needed,
-        }
-        page = Page(**(values | kwargs))
-        self.session.add(page)
+        values = {"project_id": project.id, "sequence": n, "reference": f"item-{n:04d}",
+                  "access": Access.OPEN, "wanted": project.agree_needed}
+        item = Item(**(values | kwargs))
+        self.session.add(item)
+        self.session.flush()
+        for position in range(1, images + 1):
+            digest = hashlib.sha256(f"page-{n}-{position}".encode()).hexdigest()
+            name = original_name if original_name and position == 1 else \
+                f"scan-{n:04d}-{position:02d}.jpg" if images > 1 else f"scan-{n:04d}.jpg"
+            self.session.add(Image(
+                item_id=item.id, project_id=project.id, position=position,
+                image_key=f"{digest[:2]}/{digest}", content_hash=digest, width=1240,
+                height=1754, byte_size=1000, original_name=name))
         self.session.commit()
-        return page
+        return item

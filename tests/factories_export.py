@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crowdcat.models import Entry, EntryStatus, Page, Project, Role, User, utcnow
+from crowdcat.models import Entry, EntryStatus, Item, Project, Role, User, utcnow
 from tests.factories import Factory
 
 
@@ -30,7 +30,7 @@ class ExportFactory(Factory):
         values: dict[str, Any] | None,
         *,
         status: EntryStatus = EntryStatus.APPROVED,
-        page: Page | None = None,
+        page: Item | None = None,
         prefill: dict[str, Any] | None = None,
         reviewer: User | None = None,
         reviewed_at: datetime | None = None,
@@ -39,10 +39,10 @@ class ExportFactory(Factory):
         submission_count: int = 3,
     ) -> Entry:
         """An entry of a new page; approved (with reviewer and time) unless told otherwise."""
-        page = page or self.page(project, prefill=prefill or {})
+        page = page or self.item(project, prefill=prefill or {})
         approved = status == EntryStatus.APPROVED
         entry = Entry(
-            page_id=page.id, project_id=project.id, status=status,
+            item_id=page.id, project_id=project.id, status=status,
             values=values,
             reconciled={"verdict": "done", "submissions": submission_count, "fields": {
                 key: {"key": key, "value": (values or {}).get(key), "status": state}

@@ -5,7 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from crowdcat.models import Entry, EntryStatus, Page, PageStatus, Project, Submission, User
+from crowdcat.models import Entry, EntryStatus, Item, ItemStatus, Project, Submission, User
 from crowdcat.services.reconciliation.voting import Rules, Vote, reconcile
 from crowdcat.services.review.values import field_rule
 from tests.factories import Factory
@@ -33,7 +33,7 @@ class ReviewFactory:
         typed: list[dict[str, str]],
         *,
         volunteers: list[User] | None = None,
-        page: Page | None = None,
+        page: Item | None = None,
         status: EntryStatus | None = None,
         **page_kwargs: Any,
     ) -> Entry:
@@ -42,19 +42,19 @@ class ReviewFactory:
         The entry waits for review when every field is decided, else it is a conflict
         (as if the maximum had been reached), unless `status` says otherwise.
         """
-        page = page or self.factory.page(project, **page_kwargs)
+        page = page or self.factory.item(project, **page_kwargs)
         volunteers = volunteers or [self.factory.user() for _ in typed]
         for user, values in zip(volunteers, typed, strict=True):
-            self.session.add(Submission(page_id=page.id, user_id=user.id,
+            self.session.add(Submission(item_id=page.id, user_id=user.id,
                                         project_id=project.id, values=values))
         votes = [Vote(str(user.id), values) for user, values in zip(volunteers, typed, strict=True)]
         result = reconcile(project_rules(project), votes)
         page.submission_count = len(typed)
         page.wanted = max(page.wanted, len(typed))
-        page.status = PageStatus.DONE
+        page.status = ItemStatus.DONE
         if status is None:
             status = EntryStatus.REVIEW if result.verdict == "done" else EntryStatus.CONFLICT
-        entry = Entry(page_id=page.id, project_id=project.id, status=status,
+        entry = Entry(item_id=page.id, project_id=project.id, status=status,
                       reconciled=result.to_dict(), submission_count=len(typed))
         self.session.add(entry)
         self.session.commit()

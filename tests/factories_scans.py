@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from PIL import Image, ImageDraw
 
-from crowdcat.models import Access, Page, Project
+from crowdcat.models import Access, Item, Project
 from crowdcat.services.scans.ingest import Importer, Source
 from crowdcat.services.scans.storage import storage_for
 
@@ -32,10 +32,10 @@ def scan(size: tuple[int, int] = (600, 850), fmt: str = "JPEG", mode: str = "RGB
 
 
 def import_page(session, project: Project, data: bytes | None = None, name: str = "scan.jpg",
-                access: Access = Access.OPEN) -> Page:
+                access: Access = Access.OPEN) -> Item:
     """A page of `project` imported from real image bytes (committed)."""
     importer = Importer(session, project, storage_for(current_app.config), access=access)
     outcome = importer.import_one(Source(name, lambda: data or scan(seed=hash(name) % 1000)))
     assert outcome.status == "imported", outcome.reason
     session.commit()
-    return session.get(Page, outcome.page_ids[0])
+    return session.get(Item, outcome.item_ids[0])

@@ -147,7 +147,7 @@ OTHER_PAGES: dict[tuple[str, str], tuple[int | str, int | str]] = {
     ("api.renew", "POST"):                      (409, 404),
     ("api.page_image", "GET"):                  (404, 404),
 }
-PAGE_ARGUMENTS = {"page_id", "item_id"}
+PAGE_ARGUMENTS = {"item_id", "item_id"}
 
 
 @dataclass
@@ -161,10 +161,10 @@ class World:
 
 
 def url_arguments(project, page, entry, bystander, bystander_token_id) -> dict[str, Any]:  # noqa: ANN001
-    """The value of every URL argument, by name (page_id and item_id are the same page)."""
+    """The value of every URL argument, by name (item_id and item_id are the same page)."""
     return {
         "slug": project.slug,
-        "page_id": page.id,
+        "item_id": page.id,
         "item_id": page.id,
         "field_id": project.fields[0].id,
         "entry_id": entry.id,

@@ -11,7 +11,7 @@ from crowdcat.admin.project_forms import ACCESS_LABELS, AccessForm, UploadForm
 from crowdcat.admin.projects import project_or_404
 from crowdcat.auth.login import role_required
 from crowdcat.extensions import db
-from crowdcat.models import Access, Page, Role
+from crowdcat.models import Access, Item, Role
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.projects import setup as project_service
 from crowdcat.services.scans.images import ImageRejected
@@ -34,11 +34,11 @@ def project_pages(slug: str):
     project = project_or_404(slug)
     access = request.args.get("access", "")
     number = max(request.args.get("page", 1, type=int), 1)
-    stmt = select(Page).where(Page.project_id == project.id)
+    stmt = select(Item).where(Item.project_id == project.id)
     if access in (a.value for a in Access):
-        stmt = stmt.where(Page.access == Access(access))
+        stmt = stmt.where(Item.access == Access(access))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(Page.sequence)
+    rows = db.session.scalars(stmt.order_by(Item.sequence)
                               .limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
     return render_template("admin/projects/pages.html", project=project, pages=rows,
                            total=total, number=number, per_page=PER_PAGE, access=access,
@@ -54,12 +54,12 @@ def project_pages_access(slug: str):
     form = AccessForm()
     if not form.validate_on_submit():
         abort(400)
-    page_ids = None if form.scope.data == "all" else request.form.getlist("page", type=int)
+    item_ids = None if form.scope.data == "all" else request.form.getlist("page", type=int)
     back = redirect(url_for("admin.project_pages", slug=slug,
                             access=request.args.get("access", "")), 303)
     try:
         count = project_service.set_access(db.session, current_user, project,
-                                           Access(form.access.data), page_ids)
+                                           Access(form.access.data), item_ids)
     except ServiceError as exc:
         flash(str(exc), "error")
         return refused(back)
@@ -67,12 +67,12 @@ def project_pages_access(slug: str):
     return back
 
 
-@bp.route("/projects/<slug>/pages/<int:page_id>")
+@bp.route("/projects/<slug>/pages/<int:item_id>")
 @role_required(Role.ADMIN)
-def project_page(slug: str, page_id: int):
+def project_page(slug: str, item_id: int):
     """One page: its scan in the viewer and what the import knew about it."""
     project = project_or_404(slug)
-    page = db.session.get(Page, page_id)
+    page = db.session.get(Item, item_id)
     if page is None or page.project_id != project.id:
         abort(404)
     return render_template("admin/projects/page.html", project=project, page=page,

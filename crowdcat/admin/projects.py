@@ -12,7 +12,7 @@ from crowdcat.admin import bp
 from crowdcat.admin.project_forms import STATUS_LABELS, TEMPLATE_LABELS, ProjectForm
 from crowdcat.auth.login import role_required
 from crowdcat.extensions import db
-from crowdcat.models import Access, Page, Project, Role
+from crowdcat.models import Access, Item, Project, Role
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.projects import setup as project_service
 from crowdcat.services.projects.instructions import render_markdown
@@ -95,7 +95,7 @@ def project(slug: str):
     project = project_or_404(slug)
     progress = project_progress(db.session, [project.id])[project.id]
     restricted = db.session.scalar(select(func.count()).where(
-        Page.project_id == project.id, Page.access == Access.RESTRICTED))
+        Item.project_id == project.id, Item.access == Access.RESTRICTED))
     agreement, sampled = field_agreement(db.session, project)
     return render_template(
         "admin/projects/project.html", project=project, progress=progress, stages=STAGES,

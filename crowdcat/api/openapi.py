@@ -57,9 +57,9 @@ SPEC: dict = {
                           e_409="No page can be given now"),
             },
         }},
-        "/pages/{page_id}/submissions": {"post": {
+        "/pages/{item_id}/submissions": {"post": {
             "summary": "Submit typed values, or skip the page",
-            "parameters": [{"name": "page_id", "in": "path", "required": True,
+            "parameters": [{"name": "item_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "oneOf": [
@@ -84,9 +84,9 @@ SPEC: dict = {
                           "in error.fields); nothing was stored"),
             },
         }},
-        "/pages/{page_id}/reservation": {"post": {
+        "/pages/{item_id}/reservation": {"post": {
             "summary": "Extend the hold on a page being keyed",
-            "parameters": [{"name": "page_id", "in": "path", "required": True,
+            "parameters": [{"name": "item_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "responses": {
                 "200": _json({"type": "object", "properties": {
@@ -95,9 +95,9 @@ SPEC: dict = {
                           e_409="The page is no longer held for this volunteer (code not_held)"),
             },
         }},
-        "/pages/{page_id}/image": {"get": {
+        "/pages/{item_id}/image": {"get": {
             "summary": "The scan of a page open for keying",
-            "parameters": [{"name": "page_id", "in": "path", "required": True,
+            "parameters": [{"name": "item_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "responses": {"200": {"description": "The image",
                                   "content": {"image/jpeg": {}}},
@@ -144,14 +144,14 @@ SPEC: dict = {
                 "choices": {"type": "array", "items": {"type": "string"}},
                 "default": {"type": ["string", "null"]}}},
             "ReservedPage": {"type": "object", "properties": {
-                "page_id": {"type": "integer"}, "sequence": {"type": "integer"},
+                "item_id": {"type": "integer"}, "sequence": {"type": "integer"},
                 "project": {"type": "string"},
                 "image_url": {"type": "string", "format": "uri"},
                 "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}},
                 "prefill": {"type": "object", "description": "Fixed imported values, not keyed"},
                 "reserved_until": {"type": "string", "format": "date-time"}}},
             "Submission": {"type": "object", "properties": {
-                "id": {"type": "integer"}, "page_id": {"type": "integer"},
+                "id": {"type": "integer"}, "item_id": {"type": "integer"},
                 "values": {"type": ["object", "null"]}, "skip": {"type": ["string", "null"]},
                 "submitted_at": {"type": "string", "format": "date-time"},
                 "duration_seconds": {"type": ["integer", "null"]}}},

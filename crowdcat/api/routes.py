@@ -19,7 +19,7 @@ from crowdcat.api.auth import (
 )
 from crowdcat.api.openapi import SPEC
 from crowdcat.extensions import db
-from crowdcat.models import OPEN_TO_CROWD, Page, Project
+from crowdcat.models import OPEN_TO_CROWD, Item, Project
 from crowdcat.services import access
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import next_by_token as token_claim
@@ -33,8 +33,8 @@ def _reserved_json(project: ProjectSnapshot, reserved: assignment.Reserved,
     """A reserved page: what a client needs to show and key it (nobody else's values)."""
     prefill = {k: v for k, v in reserved.prefill.items() if v is not None and str(v).strip()}
     described = {
-        "page_id": reserved.page_id, "sequence": reserved.sequence, "project": project.slug,
-        "image_url": url_for("api.page_image", page_id=reserved.page_id, _external=True),
+        "item_id": reserved.item_id, "sequence": reserved.sequence, "project": project.slug,
+        "image_url": url_for("api.page_image", item_id=reserved.item_id, _external=True),
         "prefill": prefill,
         "reserved_until": reserved.expires_at.isoformat(),
     }
@@ -43,15 +43,15 @@ def _reserved_json(project: ProjectSnapshot, reserved: assignment.Reserved,
     return described
 
 
-def _check_open(page_id: int) -> None:
+def _check_open(item_id: int) -> None:
     """404 unless the page is open to the crowd in an active project (one Core query)."""
-    if not access.page_is_open(db.session, page_id):
+    if not access.page_is_open(db.session, item_id):
         abort(404)
 
 
-def _open_page(page_id: int) -> Page:
+def _open_page(item_id: int) -> Item:
     """A page open to the crowd in an active project, else 404 (restricted pages do not exist)."""
-    page = db.session.get(Page, page_id)
+    page = db.session.get(Item, item_id)
     if page is None or not access.open_to_crowd(page):
         abort(404)
     return page
@@ -107,44 +107,44 @@ def _reserved_response(project: ProjectSnapshot, reserved: assignment.Reserved) 
     return current_app.response_class(body, mimetype="application/json")
 
 
-@bp.route("/pages/<int:page_id>/submissions", methods=["POST"])
+@bp.route("/pages/<int:item_id>/submissions", methods=["POST"])
 @unit_of_work
 @token_required
-def submit(page_id: int):
+def submit(item_id: int):
     """Store {"values": {...}} or {"skip": reason}; 201, 422, 409 or 404."""
     try:
         body = request_body.json_object()
     except request_body.BodyRefused as exc:
-        _check_open(page_id)  # 404 before 400
+        _check_open(item_id)  # 404 before 400
         return error(400, exc.message, code=exc.code)
     if ("values" in body) == ("skip" in body):
-        _check_open(page_id)  # 404 before 400
+        _check_open(item_id)  # 404 before 400
         return error(400, _('Send a JSON object with either "values" or "skip".'))
     # A refusal goes to crowdcat.errors: 404 (closed or restricted: the same answer as any
     # unknown address), 409, 422 with the fields' messages.
     submission = submissions.submit(
-        db.session, page=page_id, user=api_user_id(), values=body.get("values"),
+        db.session, page=item_id, user=api_user_id(), values=body.get("values"),
         skip_reason=body.get("skip"),
     )
     return jsonify(submissions.to_dict(submission)), 201
 
 
-@bp.route("/pages/<int:page_id>/reservation", methods=["POST"])
+@bp.route("/pages/<int:item_id>/reservation", methods=["POST"])
 @unit_of_work
 @token_required
-def renew(page_id: int):
+def renew(item_id: int):
     """Extend the hold on a page being keyed; 409 when it can no longer be held."""
-    page = _open_page(page_id)
+    page = _open_page(item_id)
     until = assignment.renew(db.session, page=page, user=api_user())
     if until is None:
         return error(409, _("This page is no longer held for you."), code="not_held")
     return jsonify(reserved_until=until.isoformat())
 
 
-@bp.route("/pages/<int:page_id>/image")
+@bp.route("/pages/<int:item_id>/image")
 @unit_of_work  # the token's use
 @token_required
-def page_image(page_id: int):
+def page_image(item_id: int):
     """The page's scan, for token-authenticated clients (same access rule as the site)."""
-    _open_page(page_id)
-    return current_app.view_functions["scans.image"](page_id=page_id)
+    _open_page(item_id)
+    return current_app.view_functions["scans.image"](item_id=item_id)

@@ -61,7 +61,7 @@ def _run(project: Project, sources: list[Source], restricted: bool, ocr: bool = 
         report = importer.run(sources, batch=BATCH, commit=db.session.commit,
                               progress=progress)
     if ocr:
-        read_pages(project, [pid for outcome in report.outcomes for pid in outcome.page_ids],
+        read_pages(project, [pid for outcome in report.outcomes for pid in outcome.item_ids],
                    DEFAULT_ENGINE)
     _summary(report)
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from tqdm import tqdm
 
 from crowdcat.extensions import db
-from crowdcat.models import Page, Project, Submission, User
+from crowdcat.models import Item, Project, Submission, User
 from crowdcat.services.accounts import tokens as api_tokens
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.reconciliation import entries
@@ -28,17 +28,17 @@ def reconcile(slug: str | None, batch_size: int) -> None:
     found = db.session.scalars(projects).all()
     if slug is not None and not found:
         raise click.ClickException(f"No project with the slug {slug!r}.")
-    keyed = select(Submission.page_id).distinct()
+    keyed = select(Submission.item_id).distinct()
     for project in found:
         rules = entries.rules_for(project)
         project_id, slug_of_project = project.id, project.slug
-        where = (Page.project_id == project_id, Page.id.in_(keyed))
-        total = db.session.scalar(select(func.count()).select_from(Page).where(*where))
+        where = (Item.project_id == project_id, Item.id.in_(keyed))
+        total = db.session.scalar(select(func.count()).select_from(Item).where(*where))
         last_id = 0
         with tqdm(total=total, desc=slug_of_project, unit="page") as bar:
             while True:
                 pages = db.session.scalars(
-                    select(Page).where(*where, Page.id > last_id).order_by(Page.id)
+                    select(Item).where(*where, Item.id > last_id).order_by(Item.id)
                     .limit(batch_size)
                 ).all()
                 if not pages:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from tqdm import tqdm
 
 from crowdcat.extensions import db
-from crowdcat.models import Page, Project
+from crowdcat.models import Image, Project
 from crowdcat.services.ocr import pipeline
 from crowdcat.services.ocr.engines import DEFAULT_ENGINE, ENGINES, EngineUnavailable, get_engine
 from crowdcat.services.scans.storage import storage_for
@@ -24,7 +24,7 @@ class _Unreadable(click.ClickException):
     exit_code = 1
 
 
-def read_pages(project: Project, page_ids: Iterable[int], engine_name: str) -> list[str]:
+def read_pages(project: Project, image_ids: Iterable[int], engine_name: str) -> list[str]:
     """Read the pages, committing after each (an interruption loses one page at most).
 
     Returns the names of the pages that could not be read (each printed with its reason).
@@ -35,14 +35,14 @@ def read_pages(project: Project, page_ids: Iterable[int], engine_name: str) -> l
         raise click.ClickException(str(_l("The OCR engine cannot run here: %(reason)s",
                                           reason=str(exc)))) from exc
     storage = storage_for(current_app.config)
-    ids = list(page_ids)
+    ids = list(image_ids)
     failed = []
     with tqdm(total=len(ids), unit="page", desc=f"OCR {project.slug}", disable=None) as bar:
-        for page_id in ids:
-            page = db.session.get(Page, page_id)
-            if page is not None and pipeline.may_read(project, page):
+        for image_id in ids:
+            page = db.session.get(Image, image_id)
+            if page is not None and pipeline.may_read(project, page.item):
                 row = pipeline.read_page(db.session, storage, page, engine)
-                name = f"{page.sequence} ({page.original_name})"
+                name = f"{page.item.sequence}/{page.position} ({page.original_name})"
                 db.session.commit()
                 if row.error:
                     failed.append(name)

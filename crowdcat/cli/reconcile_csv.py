@@ -41,7 +41,7 @@ class _InputError(click.ClickException):
 def reconcile_csv(
     submissions: Path, fields_path: Path, agree: int, maximum: int, output: Path
 ) -> None:
-    """Reconcile SUBMISSIONS.csv (page_id, volunteer_id, field, value) exported from another
+    """Reconcile SUBMISSIONS.csv (item_id, volunteer_id, field, value) exported from another
     platform: one row per page with each field's value, status and votes, and the page verdict.
 
     Fields missing from FIELDS.json are compared as text; a volunteer's repeated rows for the same

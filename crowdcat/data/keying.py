@@ -32,15 +32,15 @@ from crowdcat.models import (
     OPEN_TO_CROWD,
     Entry,
     FieldSpec,
-    Page,
-    PageStatus,
+    Item,
+    ItemStatus,
     Project,
     Reservation,
     Submission,
 )
-from crowdcat.models.page import NOT_FULL_SQL
+from crowdcat.models.item import NOT_FULL_SQL
 
-PAGES = Page.__table__
+PAGES = Item.__table__
 RESERVATIONS = Reservation.__table__
 SUBMISSIONS = Submission.__table__
 ENTRIES = Entry.__table__
@@ -73,7 +73,7 @@ project_by_id = Prepared(lambda: _project(PROJECTS.c.id == bindparam("project_id
 OWN_COLUMNS = 3
 project_and_own = Prepared(lambda: _project(PROJECTS.c.slug == bindparam("slug"))
                            .add_columns(RESERVATIONS.c.id.label("own_id"),
-                                        RESERVATIONS.c.page_id.label("own_page_id"),
+                                        RESERVATIONS.c.item_id.label("own_page_id"),
                                         RESERVATIONS.c.expires_at.label("own_expires_at"))
                            .outerjoin(RESERVATIONS, and_(
                                RESERVATIONS.c.project_id == PROJECTS.c.id,
@@ -81,38 +81,38 @@ project_and_own = Prepared(lambda: _project(PROJECTS.c.slug == bindparam("slug")
 
 page_open = Prepared(lambda: select(PAGES.c.id)
                      .join(PROJECTS, PROJECTS.c.id == PAGES.c.project_id)
-                     .where(PAGES.c.id == bindparam("page_id"),
+                     .where(PAGES.c.id == bindparam("item_id"),
                             OPEN_TO_CROWD.sql(PAGES.c.access, PROJECTS.c.status)))
 
 # Locks the page row to the end of the transaction on PostgreSQL.
 page_locked = Prepared(lambda: select(*PAGE_COLUMNS)
-                       .where(PAGES.c.id == bindparam("page_id")).with_for_update())
+                       .where(PAGES.c.id == bindparam("item_id")).with_for_update())
 
 
 
-def keyed_flag(page_id: Any, user_id: Any) -> Any:
+def keyed_flag(item_id: Any, user_id: Any) -> Any:
     """Whether the volunteer has a submission (keyed or skipped) for the page, as SQL."""
-    return exists().where(SUBMISSIONS.c.page_id == page_id, SUBMISSIONS.c.user_id == user_id)
+    return exists().where(SUBMISSIONS.c.item_id == item_id, SUBMISSIONS.c.user_id == user_id)
 
 
-def held_flag(page_id: Any, user_id: Any) -> Any:
+def held_flag(item_id: Any, user_id: Any) -> Any:
     """Whether assignment gave the page to the volunteer (their hold, live or expired), as SQL.
 
     An expired hold stays until their next page request resumes or drops it (assignment)."""
-    return exists().where(RESERVATIONS.c.page_id == page_id, RESERVATIONS.c.user_id == user_id)
+    return exists().where(RESERVATIONS.c.item_id == item_id, RESERVATIONS.c.user_id == user_id)
 
 
 # The volunteer holds the page or keyed it (whose scans a volunteer may fetch).
 page_of_volunteer = Prepared(lambda: select(ONE).where(sa.or_(
-    held_flag(bindparam("page_id"), bindparam("user_id")),
-    keyed_flag(bindparam("page_id"), bindparam("user_id")))))
+    held_flag(bindparam("item_id"), bindparam("user_id")),
+    keyed_flag(bindparam("item_id"), bindparam("user_id")))))
 
 
 def locked_keyed() -> sa.Select:
     """The page row locked, with whether the volunteer keyed it (on PostgreSQL as of the
     statement's snapshot, which can be older than the lock: callers there ask again after)."""
     return select(*PAGE_COLUMNS, keyed_flag(PAGES.c.id, bindparam("user_id")).label("keyed")
-                  ).where(PAGES.c.id == bindparam("page_id")).with_for_update(of=PAGES)
+                  ).where(PAGES.c.id == bindparam("item_id")).with_for_update(of=PAGES)
 
 
 # SQLite's submit (BEGIN IMMEDIATE: what it reads stays true): the same, and whether the
@@ -121,12 +121,12 @@ page_locked_keyed = Prepared(lambda: locked_keyed().add_columns(
     held_flag(PAGES.c.id, bindparam("user_id")).label("held")))
 
 live_others = Prepared(lambda: select(func.count()).select_from(RESERVATIONS).where(
-    RESERVATIONS.c.page_id == bindparam("page_id"),
+    RESERVATIONS.c.item_id == bindparam("item_id"),
     RESERVATIONS.c.expires_at > bindparam("now"),
     RESERVATIONS.c.user_id != bindparam("user_id")))
 
 keyed_by = Prepared(lambda: select(SUBMISSIONS.c.id).where(
-    SUBMISSIONS.c.page_id == bindparam("page_id"),
+    SUBMISSIONS.c.item_id == bindparam("item_id"),
     SUBMISSIONS.c.user_id == bindparam("user_id")))
 
 
@@ -146,7 +146,7 @@ def _not_full(element: _NotFull, compiler: Any, **kw: Any) -> str:
 # LIMIT 1 written as such (a parameter makes the statement longer for nothing).
 ONE = literal_column("1")
 # Constants, not parameters: the planners match them with the partial indexes' predicates.
-OPEN_FOR_KEYING = and_(PAGES.c.status == literal_column(f"'{PageStatus.KEYING.value}'"),
+OPEN_FOR_KEYING = and_(PAGES.c.status == literal_column(f"'{ItemStatus.KEYING.value}'"),
                        OPEN_TO_CROWD.page_sql(PAGES.c.access))
 
 
@@ -155,16 +155,16 @@ def candidate(project_id, max_submissions, user_id, now, skip=(),  # noqa: ANN00
     """The next assignable page row in assignment order (see assignment's docstring).
 
     The better (in assignment order) of two: the first page not known to be full
-    (ix_pages_free, which full pages leave), and the first whose filling reservations have
-    expired (ix_pages_lapsed, trimmed by trim_lapsed): full pages are never scanned, however
-    many volunteers hold pages at once. The live holds are still counted for the candidates:
+    (ix_items_free, which full items leave), and the first whose filling reservations have
+    expired (ix_items_lapsed, trimmed by trim_lapsed): full items are never scanned, however
+    many volunteers hold items at once. The live holds are still counted for the candidates:
     that count is the rule, full_until only a hint (kept by triggers, migration 0002).
     `lock`: PostgreSQL locks the two candidates, skipping rows others have locked.
     `columns`: the page columns to return (submission_count and sequence among them).
     """
     held = (
         select(func.count()).select_from(RESERVATIONS)
-        .where(RESERVATIONS.c.page_id == PAGES.c.id, RESERVATIONS.c.expires_at > now)
+        .where(RESERVATIONS.c.item_id == PAGES.c.id, RESERVATIONS.c.expires_at > now)
         .scalar_subquery()
     )
     keyed = keyed_flag(PAGES.c.id, user_id)
@@ -193,7 +193,7 @@ def candidate(project_id, max_submissions, user_id, now, skip=(),  # noqa: ANN00
 
 
 def _trim_lapsed():  # noqa: ANN202 - an Update
-    """Pages whose filling reservations expired go back to ix_pages_free (TRIM_BATCH at a time).
+    """Pages whose filling reservations expired go back to ix_items_free (TRIM_BATCH at a time).
 
     Always safe: full_until only says "known to be full until then"; the epoch says nothing,
     and the live holds are counted anyway. PostgreSQL skips rows others hold locked.
@@ -217,7 +217,7 @@ first_candidate = Prepared(lambda: candidate(
 ))
 
 own_reservation = Prepared(lambda: select(
-    RESERVATIONS.c.id, RESERVATIONS.c.page_id, RESERVATIONS.c.expires_at
+    RESERVATIONS.c.id, RESERVATIONS.c.item_id, RESERVATIONS.c.expires_at
 ).where(RESERVATIONS.c.user_id == bindparam("user_id"),
         RESERVATIONS.c.project_id == bindparam("project_id")))
 
@@ -229,7 +229,7 @@ drop_reservation = Prepared(lambda: delete(RESERVATIONS)
                             .where(RESERVATIONS.c.id == bindparam("reservation_id")))
 
 drop_reservation_of = Prepared(lambda: delete(RESERVATIONS).where(
-    RESERVATIONS.c.page_id == bindparam("page_id"),
+    RESERVATIONS.c.item_id == bindparam("item_id"),
     RESERVATIONS.c.user_id == bindparam("user_id")))
 
 
@@ -250,22 +250,22 @@ def _insert_new(table, unique: tuple[str, ...]):  # noqa: ANN001, ANN202
 
 add_reservation = Prepared(
     _insert_new(RESERVATIONS, ("user_id", "project_id")), per_dialect=True,
-    column_keys=("page_id", "user_id", "project_id", "created_at", "expires_at"))
+    column_keys=("item_id", "user_id", "project_id", "created_at", "expires_at"))
 
 
 def _add_reservation_if_room():  # noqa: ANN202 - an Insert
     """PostgreSQL, page row locked: reserve only if submissions + others' live holds < wanted."""
     now = bindparam("now", type_=RESERVATIONS.c.expires_at.type)
     others = select(func.count()).select_from(RESERVATIONS).where(
-        RESERVATIONS.c.page_id == bindparam("page_id"), RESERVATIONS.c.expires_at > now,
+        RESERVATIONS.c.item_id == bindparam("item_id"), RESERVATIONS.c.expires_at > now,
         RESERVATIONS.c.user_id != bindparam("user_id")).scalar_subquery()
-    row = select(bindparam("page_id", type_=Integer()), bindparam("user_id", type_=Integer()),
+    row = select(bindparam("item_id", type_=Integer()), bindparam("user_id", type_=Integer()),
                  bindparam("project_id", type_=Integer()), now,
                  bindparam("until", type_=RESERVATIONS.c.expires_at.type)).where(
         bindparam("submission_count", type_=Integer()) + others
         < bindparam("wanted", type_=Integer()))
     return (postgresql.insert(RESERVATIONS)
-            .from_select(["page_id", "user_id", "project_id", "created_at", "expires_at"], row)
+            .from_select(["item_id", "user_id", "project_id", "created_at", "expires_at"], row)
             .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
             .returning(RESERVATIONS.c.id))
 
@@ -273,14 +273,14 @@ def _add_reservation_if_room():  # noqa: ANN202 - an Insert
 add_reservation_if_room = Prepared(_add_reservation_if_room)
 
 add_submission = Prepared(
-    _insert_new(SUBMISSIONS, ("page_id", "user_id")), per_dialect=True,
-    column_keys=("page_id", "user_id", "project_id", "typed_values", "skip_reason",
+    _insert_new(SUBMISSIONS, ("item_id", "user_id")), per_dialect=True,
+    column_keys=("item_id", "user_id", "project_id", "typed_values", "skip_reason",
                  "started_at", "submitted_at", "duration_seconds"))
 
 votes = Prepared(lambda: select(
     SUBMISSIONS.c.user_id, SUBMISSIONS.c.typed_values.label("values"),
     SUBMISSIONS.c.skip_reason,
-).where(SUBMISSIONS.c.page_id == bindparam("page_id")).order_by(SUBMISSIONS.c.id))
+).where(SUBMISSIONS.c.item_id == bindparam("item_id")).order_by(SUBMISSIONS.c.id))
 
 # The votes with the page's entry alongside (one round trip instead of two; at most one entry
 # per page, so the submission rows are not multiplied).
@@ -288,15 +288,15 @@ votes_and_entry = Prepared(lambda: select(
     SUBMISSIONS.c.user_id, SUBMISSIONS.c.typed_values.label("values"), SUBMISSIONS.c.skip_reason,
     ENTRIES.c.id.label("entry_id"), ENTRIES.c.status.label("entry_status"),
     ENTRIES.c.version.label("entry_version"),
-).select_from(SUBMISSIONS.outerjoin(ENTRIES, ENTRIES.c.page_id == SUBMISSIONS.c.page_id))
-  .where(SUBMISSIONS.c.page_id == bindparam("page_id")).order_by(SUBMISSIONS.c.id))
+).select_from(SUBMISSIONS.outerjoin(ENTRIES, ENTRIES.c.item_id == SUBMISSIONS.c.item_id))
+  .where(SUBMISSIONS.c.item_id == bindparam("item_id")).order_by(SUBMISSIONS.c.id))
 
 entry_of = Prepared(lambda: select(ENTRIES.c.id, ENTRIES.c.status, ENTRIES.c.version)
-                    .where(ENTRIES.c.page_id == bindparam("page_id")))
+                    .where(ENTRIES.c.item_id == bindparam("item_id")))
 
 add_entry = Prepared(
     lambda: insert(ENTRIES),
-    column_keys=("page_id", "project_id", "status", "reconciled", "submission_count"))
+    column_keys=("item_id", "project_id", "status", "reconciled", "submission_count"))
 
 # version_id_col: check and bump the version as an ORM flush would (reviewers' optimistic
 # lock); the caller raises StaleDataError when no row matched.
@@ -325,14 +325,14 @@ def _claim():  # noqa: ANN202 - a Select
     chosen = candidate(bindparam("project_id"), bindparam("max_submissions"),
                        bindparam("user_id"), now, lock=True).cte("chosen")
     added = (postgresql.insert(RESERVATIONS)
-             .from_select(["page_id", "user_id", "project_id", "created_at", "expires_at"],
+             .from_select(["item_id", "user_id", "project_id", "created_at", "expires_at"],
                           select(chosen.c.id, bindparam("user_id", type_=Integer()),
                                  bindparam("project_id", type_=Integer()), now,
                                  bindparam("until", type_=RESERVATIONS.c.expires_at.type)))
              .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
-             .returning(RESERVATIONS.c.id, RESERVATIONS.c.page_id).cte("added"))
+             .returning(RESERVATIONS.c.id, RESERVATIONS.c.item_id).cte("added"))
     return (select(*chosen.c, added.c.id.label("reservation_id"))
-            .select_from(chosen.outerjoin(added, added.c.page_id == chosen.c.id)))
+            .select_from(chosen.outerjoin(added, added.c.item_id == chosen.c.id)))
 
 
 claim = Prepared(_claim)

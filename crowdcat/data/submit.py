@@ -39,28 +39,28 @@ def _submit_if_room() -> sa.Select:
     """
     r, s = sql.RESERVATIONS.c, sql.SUBMISSIONS.c
     now = sa.bindparam("now", type_=r.expires_at.type)
-    page_id = sa.bindparam("page_id", type_=sa.Integer())
+    item_id = sa.bindparam("item_id", type_=sa.Integer())
     user_id = sa.bindparam("user_id", type_=sa.Integer())
     fresh = sa.select(
-        sql.keyed_flag(page_id, user_id).label("keyed"),
-        sql.held_flag(page_id, user_id).label("held"),
+        sql.keyed_flag(item_id, user_id).label("keyed"),
+        sql.held_flag(item_id, user_id).label("held"),
         sa.select(sa.func.count()).select_from(sql.RESERVATIONS).where(
-            r.page_id == page_id, r.expires_at > now,
+            r.item_id == item_id, r.expires_at > now,
             r.user_id != user_id).scalar_subquery().label("others"),
     ).cte("fresh")
     room = (sa.bindparam("submission_count", type_=sa.Integer()) + fresh.c.others
             < sa.bindparam("wanted", type_=sa.Integer()))
-    columns = ("page_id", "user_id", "project_id", "typed_values", "skip_reason", "started_at",
+    columns = ("item_id", "user_id", "project_id", "typed_values", "skip_reason", "started_at",
                "submitted_at", "duration_seconds")
     values = [sa.bindparam(name, type_=s[name].type) for name in columns]
     added = (postgresql.insert(sql.SUBMISSIONS)
              .from_select(list(columns), sa.select(*values).where(
                  ~fresh.c.keyed, fresh.c.held, sa.bindparam("allowed", type_=sa.Boolean()),
                  sa.or_(~sa.bindparam("needs_room", type_=sa.Boolean()), room)))
-             .on_conflict_do_nothing(index_elements=["page_id", "user_id"])
+             .on_conflict_do_nothing(index_elements=["item_id", "user_id"])
              .returning(s.id).cte("added"))
     dropped = sa.delete(sql.RESERVATIONS).where(
-        r.page_id == page_id, r.user_id == user_id,
+        r.item_id == item_id, r.user_id == user_id,
         sa.exists(sa.select(added.c.id))).cte("dropped")
     return (sa.select(fresh.c.keyed, fresh.c.held, fresh.c.others,
                       sa.select(added.c.id).scalar_subquery().label("submission_id"))
@@ -69,14 +69,14 @@ def _submit_if_room() -> sa.Select:
 
 def _store_and_read() -> sa.Select:
     """submit_if_room, and the page's earlier votes (JSON, in order) and entry."""
-    page_id = sa.bindparam("page_id", type_=sa.Integer())
+    item_id = sa.bindparam("item_id", type_=sa.Integer())
     s, e = sql.SUBMISSIONS.c, sql.ENTRIES.c
     votes = (sa.select(sa.func.json_agg(aggregate_order_by(
         sa.func.json_build_array(s.user_id, s.typed_values, s.skip_reason), s.id)))
-        .where(s.page_id == page_id).scalar_subquery())
+        .where(s.item_id == item_id).scalar_subquery())
 
     def entry(column: sa.Column) -> sa.ScalarSelect:
-        return sa.select(column).where(e.page_id == page_id).scalar_subquery()
+        return sa.select(column).where(e.item_id == item_id).scalar_subquery()
 
     return _submit_if_room().add_columns(
         votes.label("votes"), entry(e.id).label("entry_id"),
@@ -104,7 +104,7 @@ def _insert_entry() -> sa.Select:
     """A new entry and the page's counters."""
     now = sa.bindparam("now", type_=sql.ENTRIES.c.created_at.type)
     entry = (postgresql.insert(sql.ENTRIES)
-             .values(page_id=sa.bindparam("page_key"), project_id=sa.bindparam("project_id"),
+             .values(item_id=sa.bindparam("page_key"), project_id=sa.bindparam("project_id"),
                      status=sa.bindparam("entry_status"),
                      reconciled=sa.bindparam("reconciled"),
                      submission_count=sa.bindparam("page_count"), created_at=now,

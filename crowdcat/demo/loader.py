@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from crowdcat.demo.content import DEMO_RECORDS
 from crowdcat.demo.images import render_all
-from crowdcat.models import OPEN_TO_CROWD, Access, Entry, Page, Project, ProjectStatus, Role, User
+from crowdcat.models import OPEN_TO_CROWD, Access, Entry, Item, Project, ProjectStatus, Role, User
 from crowdcat.services.accounts import users as accounts
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import submission as submissions
@@ -115,7 +115,7 @@ def _create_project(session: Session, admin: User) -> Project:
 
 
 def _import_pages(session: Session, project: Project, storage: LocalStorage,
-                  admin: User) -> list[Page]:
+                  admin: User) -> list[Item]:
     """Render and import the page images; classified files are restricted to staff."""
     importer = Importer(session, project, storage, actor=admin)
     sources = [Source(name, read=lambda data=data: data) for name, data in render_all()]
@@ -123,7 +123,7 @@ def _import_pages(session: Session, project: Project, storage: LocalStorage,
     if report.rejected:
         raise RuntimeError(f"demo images rejected: {report.rejected}")
     pages = list(session.scalars(
-        select(Page).where(Page.project_id == project.id).order_by(Page.sequence)
+        select(Item).where(Item.project_id == project.id).order_by(Item.sequence)
     ))
     for page, record in zip(pages, DEMO_RECORDS, strict=True):
         if record["classification"] != "普通":
@@ -132,13 +132,13 @@ def _import_pages(session: Session, project: Project, storage: LocalStorage,
     return pages
 
 
-def _submit(session: Session, page: Page, user: User, values: dict[str, str]) -> None:
+def _submit(session: Session, page: Item, user: User, values: dict[str, str]) -> None:
     """The volunteer is given the page (as next page would) and keys it."""
     assignment.assign(session, page=page, user=user)
     submissions.submit(session, page=page, user=user, values=values)
 
 
-def _key_stage(session: Session, stage: str, page: Page, record: dict[str, Any],
+def _key_stage(session: Session, stage: str, page: Item, record: dict[str, Any],
                users: dict[str, User]) -> None:
     """Submit (and review) a page so that it ends in `stage`."""
     volunteers = [users["vol1"], users["vol2"], users["vol3"]]
@@ -151,7 +151,7 @@ def _key_stage(session: Session, stage: str, page: Page, record: dict[str, Any],
         for hand in (0, 1, 2):
             _submit(session, page, volunteers[hand], _disagreeing(record, hand))
     if stage == "approved":
-        entry = session.scalar(select(Entry).where(Entry.page_id == page.id))
+        entry = session.scalar(select(Entry).where(Entry.item_id == page.id))
         review.approve(session, entry, users["reviewer"], None, entry.version)
 
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crowdcat.models.base import Base, JSONType, enum_column, utcnow
-from crowdcat.models.page import Page, page_project_key
+from crowdcat.models.item import Item, item_project_key
 from crowdcat.models.user import User
 
 
@@ -29,7 +29,7 @@ class Entry(Base):
     __tablename__ = "entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    page_id: Mapped[int] = mapped_column(unique=True)
+    item_id: Mapped[int] = mapped_column(unique=True)
     project_id: Mapped[int]  # always the page's project (page_project_key())
     status: Mapped[EntryStatus] = mapped_column(
         enum_column(EntryStatus, "entry_status"), default=EntryStatus.KEYING
@@ -52,12 +52,12 @@ class Entry(Base):
     # Optimistic concurrency: two reviewers cannot overwrite each other silently.
     version: Mapped[int] = mapped_column(default=1)
 
-    page: Mapped[Page] = relationship(foreign_keys=[page_id])
+    item: Mapped[Item] = relationship(foreign_keys=[item_id])
     reviewer: Mapped[User | None] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        page_project_key(),
+        item_project_key(),
         sa.CheckConstraint(
             "status <> 'approved' OR (final_values IS NOT NULL AND reviewer_id IS NOT NULL"
             " AND reviewed_at IS NOT NULL)",

@@ -1,4 +1,4 @@
-"""Machine readings (OCR) of page images: a hint for people, never a submission or a vote."""
+"""Machine readings (OCR) of scanned images: a hint for people, never a submission or a vote."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from crowdcat.models.base import Base, JSONType, utcnow
 
 
-class PageText(Base):
+class ImageText(Base):
     """One engine's reading of one page image: its lines with boxes, text and confidence.
 
     `lines` is a JSON list in reading order, each {"text", "confidence", "box": [x, y, w, h],
@@ -19,10 +19,10 @@ class PageText(Base):
     app server sees the same readings; a rerun of the same engine replaces its row.
     """
 
-    __tablename__ = "page_texts"
+    __tablename__ = "image_texts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    page_id: Mapped[int] = mapped_column(sa.ForeignKey("pages.id", ondelete="CASCADE"))
+    image_id: Mapped[int] = mapped_column(sa.ForeignKey("images.id", ondelete="CASCADE"))
     engine: Mapped[str] = mapped_column(sa.String(40))
     model_version: Mapped[str] = mapped_column(sa.String(200))
     # Whether the page reads in vertical columns, right to left (the lines' order follows it).
@@ -34,4 +34,4 @@ class PageText(Base):
     seconds: Mapped[float] = mapped_column(default=0.0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __table_args__ = (sa.UniqueConstraint("page_id", "engine"),)
+    __table_args__ = (sa.UniqueConstraint("image_id", "engine"),)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crowdcat.models.base import Base, JSONType, enum_column, utcnow
-from crowdcat.models.page import Page, page_project_key
+from crowdcat.models.item import Item, item_project_key
 from crowdcat.models.user import User
 
 
@@ -27,7 +27,7 @@ class Submission(Base):
     __tablename__ = "submissions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    page_id: Mapped[int] = mapped_column()
+    item_id: Mapped[int] = mapped_column()
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     project_id: Mapped[int]  # always the page's project (page_project_key())
     # {field key: value as typed}; NULL when the page was skipped.
@@ -37,12 +37,12 @@ class Submission(Base):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     duration_seconds: Mapped[int | None]
 
-    page: Mapped[Page] = relationship(foreign_keys=[page_id])
+    item: Mapped[Item] = relationship(foreign_keys=[item_id])
     user: Mapped[User] = relationship()
 
     __table_args__ = (
-        page_project_key(),
-        sa.UniqueConstraint("page_id", "user_id"),
+        item_project_key(),
+        sa.UniqueConstraint("item_id", "user_id"),
         sa.CheckConstraint(
             "(typed_values IS NULL) <> (skip_reason IS NULL)", name="values_xor_skip"
         ),

@@ -41,7 +41,7 @@ def _refused(entry_id: int, exc: ServiceError, **context):  # noqa: ANN003
 
 def _back(entry: Entry):
     """Redirect to the review screen of an entry, keeping the queue filters."""
-    status, field_key = queue_filters(entry.page.project)
+    status, field_key = queue_filters(entry.item.project)
     return redirect(url_for("review.entry", entry_id=entry.id, status=status or None,
                             field=field_key), 303)
 
@@ -52,7 +52,7 @@ def _back(entry: Entry):
 def approve(entry_id: int):
     """Approve with the decided values; "approve and next" opens the next waiting entry."""
     entry, version = _begin(entry_id)
-    project = entry.page.project
+    project = entry.item.project
     values, taken = read_decisions(request.form, entry, project)
     reviewer = current_user._get_current_object()
     try:
@@ -62,7 +62,7 @@ def approve(entry_id: int):
         return _refused(entry_id, exc, submitted=values, taken=taken, errors=exc.errors)
     except ServiceError as exc:
         return _refused(entry_id, exc, unsaved=values if isinstance(exc, Conflict) else None)
-    flash(_("Entry approved: page %(n)d.", n=entry.page.sequence), "success")
+    flash(_("Entry approved: page %(n)d.", n=entry.item.sequence), "success")
     if request.form.get("action") != "next":
         return _back(entry)
     status, field_key = queue_filters(project)
@@ -89,7 +89,7 @@ def send_back(entry_id: int):
     except ServiceError as exc:
         return _refused(entry_id, exc, send_back_form=form, open_panel="send")
     flash(_("Sent back: the page is open for more keying."), "success")
-    return redirect(url_for("review.project_queue", slug=entry.page.project.slug), 303)
+    return redirect(url_for("review.project_queue", slug=entry.item.project.slug), 303)
 
 
 @bp.route("/entries/<int:entry_id>/reject", methods=["POST"])

@@ -77,19 +77,19 @@ def load_entry(entry_id: int) -> Entry:
 
 def render_screen(entry: Entry, code: int = 200, **context: Any):
     """The review screen of an entry; `context` carries submitted values, errors, forms."""
-    project = entry.page.project
+    project = entry.item.project
     reviewer = current_user._get_current_object()
     status, field_key = queue_filters(project)
     names = voter_names(db.session, entry, reviewer)
     rows = field_rows(entry, project, names, context.pop("submitted", None),
                       context.pop("taken", None), context.pop("errors", None))
     shown = entry.values if entry.values is not None else {r.spec.key: r.value for r in rows}
-    reading = readings.latest(db.session, entry.page_id)  # the machine's, a hint only
+    reading = readings.latest(db.session, entry.item_id)  # the machine's, a hint only
     context.setdefault("send_back_form", SendBackForm(prefix="send"))
     context.setdefault("reject_form", RejectForm(prefix="reject"))
     context.setdefault("reopen_form", ReopenForm(prefix="reopen"))
     return render_template(
-        "review/entry.html", entry=entry, project=project, page=entry.page, rows=rows,
+        "review/entry.html", entry=entry, project=project, page=entry.item, rows=rows,
         waiting=entry.status in WAITING, may_decide=review.may_decide(db.session, entry, reviewer),
         reference=project_reference(project, shown), status=status, field_key=field_key,
         status_labels=ENTRY_STATUS_LABELS, field_status_labels=FIELD_STATUS_LABELS,
@@ -110,7 +110,7 @@ def entry(entry_id: int):
 def history(entry_id: int):
     """Every recorded decision on an entry: who, when, what it was before and after."""
     entry = load_entry(entry_id)
-    project = entry.page.project
+    project = entry.item.project
     rows = history_rows(review.history(db.session, entry), project, str(get_locale()))
     return render_template("review/history.html", entry=entry, project=project, rows=rows,
                            status_labels=ENTRY_STATUS_LABELS)

@@ -10,22 +10,22 @@ from flask import abort, jsonify
 from flask_login import current_user, login_required
 
 from crowdcat.extensions import db
-from crowdcat.models import Page
+from crowdcat.models import Image
 from crowdcat.scans import bp
 from crowdcat.services.access import can_view_scan, open_to_crowd
 from crowdcat.services.ocr import readings
 
 
-@bp.route("/scans/<int:page_id>/text")
+@bp.route("/scans/<int:image_id>/text")
 @login_required
-def text(page_id: int):
-    """The page's recognised lines (boxes in image pixels, reading order), or status missing."""
-    page = db.session.get(Page, page_id)
-    if page is None or not can_view_scan(db.session, current_user, page):
+def text(image_id: int):
+    """The image's recognised lines (boxes in its pixels, reading order), or status missing."""
+    image = db.session.get(Image, image_id)
+    if image is None or not can_view_scan(db.session, current_user, image.item):
         abort(404)
-    if not current_user.is_staff and not open_to_crowd(page):
-        abort(404)  # said by can_view_scan already; the text of a restricted page is staff's
-    response = jsonify(readings.as_json(page, readings.latest(db.session, page.id)))
+    if not current_user.is_staff and not open_to_crowd(image.item):
+        abort(404)  # said by can_view_scan already; the text of a restricted item is staff's
+    response = jsonify(readings.as_json(image, readings.latest(db.session, image.id)))
     response.cache_control.private = True
     response.cache_control.no_cache = True
     return response

@@ -1,4 +1,4 @@
-"""Scan image routes: every image goes through an access check (volunteers: their pages).
+"""Scan image routes: every image goes through an access check (volunteers: their items).
 
 Web-size image, thumbnail, the original (staff), and a IIIF Image API level-1 service
 for the deep-zoom viewer. Responses are private (access-controlled) but long-cached,
@@ -10,7 +10,7 @@ from flask import Response, abort, current_app, jsonify, redirect, request, send
 from flask_login import current_user, login_required
 
 from crowdcat.extensions import db
-from crowdcat.models import Page
+from crowdcat.models import Image
 from crowdcat.scans import bp
 from crowdcat.services.access import can_view_scan
 from crowdcat.services.scans import derivatives
@@ -23,16 +23,16 @@ ONE_MONTH = 30 * 24 * 3600
 SUFFIX_FORMATS = {".jpg": "JPEG", ".png": "PNG", ".tif": "TIFF", ".webp": "WEBP"}
 
 
-def _visible_page(page_id: int) -> Page:
-    """The page, if the current user may see its scan (404 otherwise: no hint that it exists).
+def _visible_image(image_id: int) -> Image:
+    """The image, if the current user may see it (404 otherwise: no hint that it exists).
 
-    Staff see every page; a volunteer only pages open to the crowd that were given to them
-    or that they keyed (services.access.can_view_scan).
+    Staff see every image; a volunteer only the images of items open to the crowd that were
+    given to them or that they keyed (services.access.can_view_scan).
     """
-    page = db.session.get(Page, page_id)
-    if page is None or not can_view_scan(db.session, current_user, page):
+    image = db.session.get(Image, image_id)
+    if image is None or not can_view_scan(db.session, current_user, image.item):
         abort(404)
-    return page
+    return image
 
 
 def _cached(response: Response, etag: str) -> Response:
@@ -51,7 +51,7 @@ def _send(derived: Derived) -> Response:
     return response.make_conditional(request)
 
 
-def _derived(page: Page, variant: str) -> Derived:
+def _derived(page: Image, variant: str) -> Derived:
     """A page's derivative, made now if the cache lost it (404 if the original is gone)."""
     storage = storage_for(current_app.config)
     try:
@@ -61,27 +61,27 @@ def _derived(page: Page, variant: str) -> Derived:
         abort(404)
 
 
-@bp.route("/scans/<int:page_id>/image")
+@bp.route("/scans/<int:image_id>/image")
 @login_required
-def image(page_id: int):
+def image(image_id: int):
     """The web-size JPEG of a page (long side 1,600 px)."""
-    derived = _derived(_visible_page(page_id), derivatives.WEB)
+    derived = _derived(_visible_image(image_id), derivatives.WEB)
     return _send(derived)
 
 
-@bp.route("/scans/<int:page_id>/thumbnail")
+@bp.route("/scans/<int:image_id>/thumbnail")
 @login_required
-def thumbnail(page_id: int):
+def thumbnail(image_id: int):
     """The thumbnail JPEG of a page (long side 240 px)."""
-    derived = _derived(_visible_page(page_id), derivatives.THUMB)
+    derived = _derived(_visible_image(image_id), derivatives.THUMB)
     return _send(derived)
 
 
-@bp.route("/scans/<int:page_id>/original")
+@bp.route("/scans/<int:image_id>/original")
 @login_required
-def original(page_id: int):
+def original(image_id: int):
     """The stored original, as imported: staff only (volunteers get the viewer's tiles)."""
-    page = _visible_page(page_id)
+    page = _visible_image(image_id)
     if not current_user.is_staff:
         abort(404)
     storage = storage_for(current_app.config)
@@ -99,20 +99,20 @@ def original(page_id: int):
     return response
 
 
-@bp.route("/iiif/<int:page_id>")
+@bp.route("/iiif/<int:image_id>")
 @login_required
-def iiif_base(page_id: int):
+def iiif_base(image_id: int):
     """The IIIF base URI redirects to info.json, as the Image API asks."""
-    _visible_page(page_id)
-    return redirect(url_for("scans.iiif_info", page_id=page_id), 303)
+    _visible_image(image_id)
+    return redirect(url_for("scans.iiif_info", image_id=image_id), 303)
 
 
-@bp.route("/iiif/<int:page_id>/info.json")
+@bp.route("/iiif/<int:image_id>/info.json")
 @login_required
-def iiif_info(page_id: int):
+def iiif_info(image_id: int):
     """The IIIF Image API info.json of a page."""
-    page = _visible_page(page_id)
-    service_id = url_for("scans.iiif_base", page_id=page.id, _external=True)
+    page = _visible_image(image_id)
+    service_id = url_for("scans.iiif_base", image_id=page.id, _external=True)
     response = jsonify(iiif_image.info(service_id, page.width, page.height))
     response.headers["Content-Type"] = (
         'application/ld+json;profile="http://iiif.io/api/image/3/context.json"')
@@ -122,11 +122,11 @@ def iiif_info(page_id: int):
     return response.make_conditional(request)
 
 
-@bp.route("/iiif/<int:page_id>/<region>/<size>/<rotation>/<quality_format>")
+@bp.route("/iiif/<int:image_id>/<region>/<size>/<rotation>/<quality_format>")
 @login_required
-def iiif_tile(page_id: int, region: str, size: str, rotation: str, quality_format: str):
+def iiif_tile(image_id: int, region: str, size: str, rotation: str, quality_format: str):
     """One IIIF image request (level 1: region, size, rotation 0, default/color jpg)."""
-    page = _visible_page(page_id)
+    page = _visible_image(image_id)
     try:
         req = iiif_image.parse(region, size, rotation, quality_format, page.width, page.height)
     except iiif_image.BadRequest:

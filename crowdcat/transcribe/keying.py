@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from crowdcat.extensions import db
-from crowdcat.models import Page, SkipReason, utcnow
+from crowdcat.models import Item, SkipReason, utcnow
 from crowdcat.services import access
 from crowdcat.services.errors import Conflict, NotFound, ServiceError
 from crowdcat.services.keying import assignment
@@ -29,9 +29,9 @@ SKIP_LABELS = {
 }
 
 
-def _page_of(project, page_id: int) -> Page:  # noqa: ANN001
+def _page_of(project, item_id: int) -> Item:  # noqa: ANN001
     """A page of the project open to the crowd, or 404 (restricted pages do not exist)."""
-    page = db.session.get(Page, page_id)
+    page = db.session.get(Item, item_id)
     if page is None or page.project_id != project.id or not access.open_to_crowd(page):
         abort(404)
     return page
@@ -71,33 +71,33 @@ def key(slug: str):
     page = assignment.next_page(db.session, project=project, user=current_user)
     if page is None:
         return render_template("transcribe/finished.html", project=project, clear_draft=done)
-    return redirect(url_for(".page", slug=slug, page_id=page.id, done=done))
+    return redirect(url_for(".page", slug=slug, item_id=page.id, done=done))
 
 
-@bp.route("/projects/<slug>/pages/<int:page_id>", methods=["GET"])
+@bp.route("/projects/<slug>/pages/<int:item_id>", methods=["GET"])
 @unit_of_work
 @login_required
-def page(slug: str, page_id: int):
+def page(slug: str, item_id: int):
     """The keying screen of a page the volunteer holds; otherwise on to their next page."""
     project = active_project(slug)
-    found = _page_of(project, page_id)
+    found = _page_of(project, item_id)
     until = assignment.renew(db.session, page=found, user=current_user)
     if until is None:
         return redirect(url_for(".key", slug=slug))
     return _screen(project, found, reserved_until=until)
 
 
-@bp.route("/projects/<slug>/pages/<int:page_id>", methods=["POST"])
+@bp.route("/projects/<slug>/pages/<int:item_id>", methods=["POST"])
 @unit_of_work
 @login_required
-def submit(slug: str, page_id: int):
+def submit(slug: str, item_id: int):
     """Save the typed values; on to the next page, or back to the form with messages.
 
     A refusal keeps the typed values on the form (422, 409) and saves nothing (the unit of
     work rolls back); a page that is not open to the crowd is a 404 (crowdcat.errors).
     """
     project = active_project(slug)
-    found = _page_of(project, page_id)
+    found = _page_of(project, item_id)
     values = {s.key: request.form.get(FIELD_PREFIX + s.key, "")
               for s in submissions.keyed_specs(found)}
     try:
@@ -105,7 +105,7 @@ def submit(slug: str, page_id: int):
                            started_at=_started())
     except submissions.AlreadySubmitted:
         flash(_("This page was already saved; here is your next page."), "info")
-        return refused(redirect(url_for(".key", slug=slug, done=page_id), 303))
+        return refused(redirect(url_for(".key", slug=slug, done=item_id), 303))
     except InvalidValues as exc:
         return _screen(project, found, values=values, errors=exc.errors, status=422,
                        message=_("Some values need attention; nothing was saved yet."))
@@ -113,21 +113,21 @@ def submit(slug: str, page_id: int):
         return _screen(project, found, values=values, message=str(exc), kind="warning",
                        status=409)
     flash(_("Thank you! Your entry was saved."), "success")
-    return redirect(url_for(".key", slug=slug, done=page_id), 303)
+    return redirect(url_for(".key", slug=slug, done=item_id), 303)
 
 
-@bp.route("/projects/<slug>/pages/<int:page_id>/skip", methods=["POST"])
+@bp.route("/projects/<slug>/pages/<int:item_id>/skip", methods=["POST"])
 @unit_of_work
 @login_required
-def skip(slug: str, page_id: int):
+def skip(slug: str, item_id: int):
     """Skip a page with a reason."""
     project = active_project(slug)
-    found = _page_of(project, page_id)
+    found = _page_of(project, item_id)
     try:
         submissions.submit(db.session, page=found, user=current_user,
                            skip_reason=request.form.get("reason") or "")
     except submissions.AlreadySubmitted:
-        return refused(redirect(url_for(".key", slug=slug, done=page_id), 303))
+        return refused(redirect(url_for(".key", slug=slug, done=item_id), 303))
     except InvalidValues:
         return _screen(project, found, status=422,
                        message=_("Please choose why you skip this page."))
@@ -137,16 +137,16 @@ def skip(slug: str, page_id: int):
         flash(str(exc), "warning")
         return refused(redirect(url_for(".key", slug=slug), 303))
     flash(_("Page skipped. Here is another one."), "info")
-    return redirect(url_for(".key", slug=slug, done=page_id), 303)
+    return redirect(url_for(".key", slug=slug, done=item_id), 303)
 
 
-@bp.route("/projects/<slug>/pages/<int:page_id>/renew", methods=["POST"])
+@bp.route("/projects/<slug>/pages/<int:item_id>/renew", methods=["POST"])
 @unit_of_work
 @login_required
-def renew(slug: str, page_id: int):
+def renew(slug: str, item_id: int):
     """Keep the reservation alive while the volunteer works (called by keying.js)."""
     project = active_project(slug)
-    found = _page_of(project, page_id)
+    found = _page_of(project, item_id)
     until = assignment.renew(db.session, page=found, user=current_user)
     if until is None:
         return jsonify(reserved_until=None), 409

@@ -34,7 +34,7 @@ def test_deactivation_stops_sessions_and_tokens_at_once_and_keeps_the_work(
         app, client, factory, session):
     admin, volunteer = factory.user(Role.ADMIN), factory.user()
     project = factory.project()
-    first, _second = factory.page(project), factory.page(project)
+    first, _second = factory.item(project), factory.item(project)
     page = reserve(session, project, volunteer)
     key(session, page, volunteer)
     token = _token(session, volunteer)
@@ -109,7 +109,7 @@ def test_cli_deactivates_and_reactivates(app, factory, session):
     volunteer = factory.user()
     token = _token(session, volunteer)
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     session.commit()
     runner = app.test_cli_runner()
     result = runner.invoke(args=["deactivate-user", volunteer.email.upper()])

@@ -8,7 +8,7 @@ from tests.factories_keying import assign
 
 
 def _key_two(session, factory, project, titles):  # noqa: ANN001, ANN202
-    page = factory.page(project)
+    page = factory.item(project)
     for title in titles:
         user = factory.user()
         assign(session, page, user)

@@ -6,7 +6,7 @@ import io
 import pytest
 from sqlalchemy import select
 
-from crowdcat.models import Access, FieldSpec, Page, Project, Role, Submission
+from crowdcat.models import Access, FieldSpec, Item, Project, Role, Submission
 from crowdcat.services.projects.templates import REPUBLIC_FILE_LEVEL
 from tests.factories_scans import import_page, scan
 
@@ -69,8 +69,8 @@ def test_edit_settings(client, session, factory, admin):
 
 def test_project_list_shows_a_progress_chart(client, session, factory, admin):
     project = factory.project()
-    factory.page(project)
-    factory.page(project, submission_count=1)
+    factory.item(project)
+    factory.item(project, submission_count=1)
     page = client.get("/admin/projects").get_data(as_text=True)
     assert project.title in page and "<svg" in page
     assert 'class="stage-new"' in page and 'class="stage-keying"' in page
@@ -100,8 +100,8 @@ def test_field_editor_adds_edits_and_reorders(client, session, factory, admin):
 
 def test_deleting_a_keyed_field_is_refused_with_the_reason(client, session, factory, admin):
     project = factory.project()
-    page = factory.page(project)
-    session.add(Submission(page_id=page.id, user_id=admin.id, project_id=project.id,
+    page = factory.item(project)
+    session.add(Submission(item_id=page.id, user_id=admin.id, project_id=project.id,
                            values={"title": "x"}))
     session.commit()
     title = project.fields[0]
@@ -125,12 +125,12 @@ def test_bulk_access_change_from_the_pages_list(client, session, factory, admin)
                 data={"access": "restricted", "scope": "selected",
                       "page": [str(pages[0].id), str(pages[2].id)]})
     session.expire_all()
-    assert [session.get(Page, p.id).access for p in pages] == [
+    assert [session.get(Item, p.id).access for p in pages] == [
         Access.RESTRICTED, Access.OPEN, Access.RESTRICTED]
     client.post(f"/admin/projects/{project.slug}/pages/access",
                 data={"access": "open", "scope": "all"})
     session.expire_all()
-    assert {session.get(Page, p.id).access for p in pages} == {Access.OPEN}
+    assert {session.get(Item, p.id).access for p in pages} == {Access.OPEN}
 
 
 def _files(*items: tuple[str, bytes]):
@@ -152,8 +152,8 @@ def test_upload_imports_good_files_and_lists_bad_ones_with_reasons(client, sessi
     text = response.get_data(as_text=True)
     assert "b.jpg" in text and "accepted format" in text
     assert "c.jpg" in text and ("truncated" in text or "damaged" in text)
-    pages = session.scalars(select(Page).where(Page.project_id == project.id)
-                            .order_by(Page.sequence)).all()
+    pages = session.scalars(select(Item).where(Item.project_id == project.id)
+                            .order_by(Item.sequence)).all()
     assert [p.original_name for p in pages] == ["a.jpg", "d.png"]
     assert {p.access for p in pages} == {Access.RESTRICTED}
 
@@ -184,7 +184,7 @@ def test_a_huge_upload_gets_the_clear_413_page(app, client, session, factory, ad
     assert response.status_code == 413
     assert "The upload is larger than this server accepts. Nothing was saved." in \
         response.get_data(as_text=True)
-    assert session.scalars(select(Page)).all() == []
+    assert session.scalars(select(Item)).all() == []
 
 
 def test_page_view_shows_the_viewer(client, session, factory, admin):

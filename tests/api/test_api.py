@@ -37,19 +37,19 @@ def test_active_projects(client, factory, volunteer):
 
 def test_next_page_is_reserved_and_resumed(client, factory, volunteer):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     response = client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
     body = response.json
-    assert response.status_code == 200 and body["page_id"] == page.id
+    assert response.status_code == 200 and body["item_id"] == page.id
     assert body["reserved_until"] and body["image_url"].endswith(f"/pages/{page.id}/image")
     assert [f["key"] for f in body["fields"]] == ["title", "date", "pages"]
     again = client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
-    assert again.json["page_id"] == page.id
+    assert again.json["item_id"] == page.id
 
 
 def test_nothing_left_is_204(client, factory, volunteer):
     project = factory.project()
-    factory.page(project, access=Access.RESTRICTED)
+    factory.item(project, access=Access.RESTRICTED)
     response = client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
     assert response.status_code == 204
     assert client.post("/api/v1/projects/nope/next", headers=volunteer[1]).status_code == 404
@@ -57,7 +57,7 @@ def test_nothing_left_is_204(client, factory, volunteer):
 
 def test_submit_values(client, factory, volunteer, session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
     url = f"/api/v1/pages/{page.id}/submissions"
     response = client.post(url, json={"values": GOOD | {"pages": 3}}, headers=volunteer[1])
@@ -69,7 +69,7 @@ def test_submit_values(client, factory, volunteer, session):
 
 def test_bad_values_are_422_with_messages_per_field(client, factory, volunteer, session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
     response = client.post(f"/api/v1/pages/{page.id}/submissions", headers=volunteer[1],
                            json={"values": GOOD | {"date": "某日", "pages": ["x"]}})
@@ -82,7 +82,7 @@ def test_bad_values_are_422_with_messages_per_field(client, factory, volunteer, 
 @pytest.mark.parametrize("body", [None, [], {"values": GOOD, "skip": "blank"}, {"other": 1}])
 def test_malformed_bodies_are_400(client, factory, volunteer, body):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     response = client.post(f"/api/v1/pages/{page.id}/submissions", headers=volunteer[1],
                            data="not json" if body is None else None,
                            json=body if body is not None else None)
@@ -92,7 +92,7 @@ def test_malformed_bodies_are_400(client, factory, volunteer, body):
 def test_bodies_that_cannot_be_stored_as_sent_change_nothing(client, factory, volunteer,
                                                             session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
     url, headers = f"/api/v1/pages/{page.id}/submissions", volunteer[1] | {
         "Content-Type": "application/json"}
@@ -113,7 +113,7 @@ def test_bodies_that_cannot_be_stored_as_sent_change_nothing(client, factory, vo
 
 def test_skip_and_no_longer_needed(client, factory, volunteer, session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     for other in (factory.user(), factory.user()):
         reserve(session, project, other)
         key(session, page, other)
@@ -127,7 +127,7 @@ def test_skip_and_no_longer_needed(client, factory, volunteer, session):
 
 def test_restricted_pages_do_not_exist_for_the_api(client, factory, volunteer):
     project = factory.project()
-    page = factory.page(project, access=Access.RESTRICTED)
+    page = factory.item(project, access=Access.RESTRICTED)
     response = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": GOOD},
                            headers=volunteer[1])
     assert response.status_code == 404
@@ -136,17 +136,17 @@ def test_restricted_pages_do_not_exist_for_the_api(client, factory, volunteer):
 
 def test_blind_keying_over_the_api(client, factory, volunteer, session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     other = factory.user()
     reserve(session, project, other)
     key(session, page, other, GOOD | {"title": "別人的題名"})
     body = client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
-    assert body.json["page_id"] == page.id and "別人的題名" not in body.get_data(as_text=True)
+    assert body.json["item_id"] == page.id and "別人的題名" not in body.get_data(as_text=True)
 
 
 def test_renew(client, factory, volunteer):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     assert client.post(f"/api/v1/pages/{page.id}/reservation",
                        headers=volunteer[1]).status_code == 409
     client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
@@ -167,7 +167,7 @@ def test_parse_date_hint_and_openapi(client, volunteer, auth, factory):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.1")
     assert "/projects/{slug}/next" in spec["paths"]
-    assert "/pages/{page_id}/submissions" in spec["paths"]
+    assert "/pages/{item_id}/submissions" in spec["paths"]
 
 
 def test_messages_follow_the_token_owners_language(client, factory, session):
@@ -175,7 +175,7 @@ def test_messages_follow_the_token_owners_language(client, factory, session):
     _token, raw = api_tokens.create(session, user, "t")
     session.commit()
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     response = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": {}},
                            headers={"Authorization": f"Bearer {raw}"})
     assert response.status_code == 422 and response.json["error"]["fields"]["title"] == \

@@ -17,10 +17,10 @@ def held(client, factory):  # noqa: ANN001, ANN201
         user = factory.user(locale=locale)
         headers = {"Authorization": f"Bearer {factory.api_token(user)}"}
         project = factory.project()
-        factory.page(project)
-        page_id = client.post(f"/api/v1/projects/{project.slug}/next", headers=headers).json[
-            "page_id"]
-        return f"/api/v1/pages/{page_id}/submissions", headers
+        factory.item(project)
+        item_id = client.post(f"/api/v1/projects/{project.slug}/next", headers=headers).json[
+            "item_id"]
+        return f"/api/v1/pages/{item_id}/submissions", headers
     return make
 
 

@@ -19,7 +19,7 @@ from tests.factories_scans import import_page
 EXAMPLES = 50
 # A page id drawn as HELD: the page the drawn volunteer gets from "next page" just before.
 HELD = "held"
-SUBMISSIONS = "/pages/{page_id}/submissions"
+SUBMISSIONS = "/pages/{item_id}/submissions"
 
 
 @pytest.fixture
@@ -28,9 +28,9 @@ def world(client, factory, session):  # noqa: ANN001, ANN201
     project = factory.project()
     draft = factory.project(status=ProjectStatus.DRAFT)
     scanned = import_page(session, project)  # a real image, the first page handed out
-    pages = [factory.page(project) for _ in range(12)]
-    restricted = factory.page(project, access=Access.RESTRICTED)
-    hidden = factory.page(draft)
+    pages = [factory.item(project) for _ in range(12)]
+    restricted = factory.item(project, access=Access.RESTRICTED)
+    hidden = factory.item(draft)
     volunteer, other = factory.user(), factory.user()
     reviewer = factory.user(role=Role.REVIEWER)
     assert reserve(session, project, volunteer).id == scanned.id
@@ -41,7 +41,7 @@ def world(client, factory, session):  # noqa: ANN001, ANN201
         # None keeps the generated value; real ones are drawn more often.
         "slug": [None, project.slug, project.slug, draft.slug],
         # HELD is drawn often: a submission says yes only for a page assignment gave.
-        "page_id": [None, *[HELD] * 6, scanned.id, keyed.id, restricted.id, hidden.id,
+        "item_id": [None, *[HELD] * 6, scanned.id, keyed.id, restricted.id, hidden.id,
                     *(p.id for p in pages[:6])],
         "authorization": [None, *tokens, *tokens],
         "project": project.slug,
@@ -69,7 +69,7 @@ def _served_schema(client):  # noqa: ANN001, ANN202 - a schemathesis schema
     return schemathesis.openapi.from_dict(response.json)
 
 
-def _aim(client, world: dict, case, slug: str | None, page_id: int | str | None,  # noqa: ANN001
+def _aim(client, world: dict, case, slug: str | None, item_id: int | str | None,  # noqa: ANN001
          authorization: str | None) -> None:
     """Point a generated case at real objects and a real token (None keeps what was generated)."""
     parameters = case.path_parameters or {}
@@ -77,12 +77,12 @@ def _aim(client, world: dict, case, slug: str | None, page_id: int | str | None,
         parameters["slug"] = slug
     if authorization is not None:
         case.headers = {**(case.headers or {}), "Authorization": authorization}
-    if page_id == HELD and authorization is not None:
+    if item_id == HELD and authorization is not None:
         given = client.post(f"/api/v1/projects/{world['project']}/next",
                             headers={"Authorization": authorization})
-        page_id = given.json["page_id"] if given.status_code == 200 else None
-    if page_id not in (None, HELD) and "page_id" in parameters:
-        parameters["page_id"] = page_id
+        item_id = given.json["item_id"] if given.status_code == 200 else None
+    if item_id not in (None, HELD) and "item_id" in parameters:
+        parameters["item_id"] = item_id
 
 
 def _fuzz(app, client, world: dict, operation, mode: GenerationMode) -> set:  # noqa: ANN001
@@ -93,10 +93,10 @@ def _fuzz(app, client, world: dict, operation, mode: GenerationMode) -> set:  # 
     @settings(max_examples=EXAMPLES, deadline=None, database=None,
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(mode), slug=st.sampled_from(world["slug"]),
-           page_id=st.sampled_from(world["page_id"]),
+           item_id=st.sampled_from(world["item_id"]),
            authorization=st.sampled_from(world["authorization"]))
-    def fuzz(case, slug, page_id, authorization):  # noqa: ANN001
-        _aim(client, world, case, slug, page_id, authorization)
+    def fuzz(case, slug, item_id, authorization):  # noqa: ANN001
+        _aim(client, world, case, slug, item_id, authorization)
         # Sent through the suite's client (each request its own app context and session);
         # TESTING propagates exceptions, so a crash fails here with its traceback.
         response = case.call(app=app, session=sender)
@@ -106,9 +106,9 @@ def _fuzz(app, client, world: dict, operation, mode: GenerationMode) -> set:  # 
     if mode == GenerationMode.POSITIVE and operation.path == SUBMISSIONS:
         # A submission says yes only for a page assignment gave the volunteer, with a valid
         # body: one such request is written out, so that "yes at least once" rests on no luck.
-        right = operation.Case(path_parameters={"page_id": 0}, body={"skip": "blank"},
+        right = operation.Case(path_parameters={"item_id": 0}, body={"skip": "blank"},
                                media_type="application/json")
-        fuzz = example(case=right, slug=None, page_id=HELD,
+        fuzz = example(case=right, slug=None, item_id=HELD,
                        authorization=world["authorization"][1])(fuzz)
     fuzz()
     return answered
@@ -130,8 +130,8 @@ def test_no_generated_request_gets_a_server_error(app, client, world, mode):
 def test_an_id_larger_than_the_database_holds_is_not_found(client, factory):
     volunteer = factory.user()
     headers = {"Authorization": f"Bearer {factory.api_token(volunteer)}"}
-    for page_id in (2**31, 2**63, 10**30):
-        assert client.get(f"/api/v1/pages/{page_id}/image", headers=headers).status_code == 404
-        response = client.post(f"/api/v1/pages/{page_id}/submissions", headers=headers,
+    for item_id in (2**31, 2**63, 10**30):
+        assert client.get(f"/api/v1/pages/{item_id}/image", headers=headers).status_code == 404
+        response = client.post(f"/api/v1/pages/{item_id}/submissions", headers=headers,
                                json={"skip": "blank"})
         assert response.status_code == 404

@@ -48,7 +48,7 @@ def test_next_page_succeeds_after_the_servers_connections_were_dropped(
         postgres_only, client, factory, session):
     project = factory.project()
     for _ in range(3):
-        factory.page(project)
+        factory.item(project)
     first, second = _headers(session, factory), _headers(session, factory)
     url = f"/api/v1/projects/{project.slug}/next"
     held = client.post(url, headers=first)
@@ -59,7 +59,7 @@ def test_next_page_succeeds_after_the_servers_connections_were_dropped(
 
     again = client.post(url, headers=first)  # the pooled connection is dead
     assert again.status_code == 200
-    assert again.json["page_id"] == held.json["page_id"]  # their hold, resumed
+    assert again.json["item_id"] == held.json["item_id"]  # their hold, resumed
     assert client.post(url, headers=second).status_code == 200  # and a new hold for another
 
     _idle()
@@ -72,7 +72,7 @@ def test_every_pooled_connection_dead_still_gives_a_page(postgres_only, client, 
                                                          session):
     """Several dead connections in the pool: the retry's fresh one is checked before use."""
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     headers, url = _headers(session, factory), f"/api/v1/projects/{project.slug}/next"
     connections = [db.engine.connect() for _ in range(3)]  # the pool holds three
     for connection in connections:

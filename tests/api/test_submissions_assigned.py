@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from crowdcat.models import Page, Submission
+from crowdcat.models import Item, Submission
 from crowdcat.services.accounts import tokens as api_tokens
 from tests.factories_keying import GOOD, reserve
 
@@ -23,7 +23,7 @@ def _stored(session) -> int:  # noqa: ANN001
 
 def test_the_api_refuses_open_pages_never_reserved_to_the_volunteer(session, client, factory):
     project = factory.project()
-    pages = [factory.page(project) for _ in range(2)]
+    pages = [factory.item(project) for _ in range(2)]
     headers = _headers(session, factory.user())
     for page in pages:
         for body in ({"values": GOOD}, {"skip": "blank"}):
@@ -32,12 +32,12 @@ def test_the_api_refuses_open_pages_never_reserved_to_the_volunteer(session, cli
             assert response.status_code == 409, response.data
             assert "此頁並未分派給您著錄" in response.get_data(as_text=True)
     assert _stored(session) == 0
-    assert [session.get(Page, p.id).submission_count for p in pages] == [0, 0]
+    assert [session.get(Item, p.id).submission_count for p in pages] == [0, 0]
 
 
 def test_the_api_refuses_a_page_reserved_to_someone_else(session, client, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     holder, intruder = factory.user(), factory.user()
     page = reserve(session, project, holder)
     response = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": GOOD},
@@ -50,7 +50,7 @@ def test_the_api_refuses_a_page_reserved_to_someone_else(session, client, factor
 
 def test_the_refusal_is_worded_in_the_volunteers_language(session, client, factory):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     headers = _headers(session, factory.user(locale="zh_Hant"))
     response = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": GOOD},
                            headers=headers)
@@ -61,7 +61,7 @@ def test_the_refusal_is_worded_in_the_volunteers_language(session, client, facto
 def test_the_form_refuses_a_page_reserved_to_someone_else_and_keeps_the_typed_values(
         session, client, auth, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     holder, intruder = factory.user(), factory.user()
     page = reserve(session, project, holder)
     auth.login(intruder.email)
@@ -81,11 +81,11 @@ def test_the_form_refuses_a_page_reserved_to_someone_else_and_keeps_the_typed_va
 
 def test_the_form_takes_the_page_next_page_gave(session, client, auth, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     volunteer = factory.user()
     auth.login(volunteer.email)
     opened = client.get(f"/projects/{project.slug}/key")
     assert opened.status_code == 302
-    page_id = int(opened.headers["Location"].rsplit("/", 1)[-1].split("?")[0])
-    saved = client.post(f"/projects/{project.slug}/pages/{page_id}", data=FORM)
+    item_id = int(opened.headers["Location"].rsplit("/", 1)[-1].split("?")[0])
+    saved = client.post(f"/projects/{project.slug}/pages/{item_id}", data=FORM)
     assert saved.status_code == 303 and _stored(session) == 1

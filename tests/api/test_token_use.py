@@ -24,7 +24,7 @@ def _last_used(session, token):  # noqa: ANN001, ANN202
 
 def test_last_use_is_written_at_most_once_a_minute(client, factory, session):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     token, headers = _token(session, factory)
     assert _last_used(session, token) is None
     assert client.post(f"/api/v1/projects/{project.slug}/next", headers=headers).status_code == 200
@@ -41,7 +41,7 @@ def test_last_use_is_written_at_most_once_a_minute(client, factory, session):
 
 def test_revoked_tokens_and_inactive_users_are_refused_untouched(client, factory, session):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     revoked, revoked_headers = _token(session, factory)
     api_tokens.revoke(session, session.get(User, revoked.user_id), revoked.id)
     inactive, inactive_headers = _token(session, factory)

@@ -23,7 +23,7 @@ def _sign_up(page, email: str) -> None:  # noqa: ANN001
 
 def test_key_with_the_keyboard_skip_keep_drafts_and_resume(browser_page, factory):
     project = factory.project(title="民國檔案著錄", instructions="請照錄原文。")
-    pages = [factory.page(project, sequence=n) for n in (1, 2, 3)]
+    pages = [factory.item(project, sequence=n) for n in (1, 2, 3)]
     page = browser_page
     _sign_up(page, "chen@example.org")
 
@@ -79,7 +79,7 @@ def test_key_with_the_keyboard_skip_keep_drafts_and_resume(browser_page, factory
 
 def test_bad_date_is_refused_beside_the_field_and_the_values_stay(browser_page, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     page = browser_page
     _sign_up(page, "lin@example.org")
     page.goto(f"/projects/{project.slug}/key")
@@ -93,7 +93,7 @@ def test_bad_date_is_refused_beside_the_field_and_the_values_stay(browser_page, 
 
 def test_tablet_width_stacks_the_scan_above_the_form(browser_page, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     page = browser_page
     page.set_viewport_size({"width": 800, "height": 1100})
     _sign_up(page, "wang@example.org")

@@ -6,15 +6,15 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from crowdcat.models import Access, Page
+from crowdcat.models import Access, Item
 from crowdcat.services.projects.templates import REPUBLIC_FILE_LEVEL
 from tests.factories_scans import scan
 
 
 def _pages(session, project):
     session.expire_all()
-    return session.scalars(select(Page).where(Page.project_id == project.id)
-                           .order_by(Page.sequence)).all()
+    return session.scalars(select(Item).where(Item.project_id == project.id)
+                           .order_by(Item.sequence)).all()
 
 
 def test_import_a_folder_with_bad_files(app, session, factory, tmp_path: Path):

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from crowdcat.models import Access, Page, PageText
+from crowdcat.models import Access, Item, ImageText
 from crowdcat.services.scans.storage import storage_for
 from tests.factories_scans import import_page
 from tests.services.ocr.conftest import HORIZONTAL, jpeg, text_image
@@ -14,9 +14,9 @@ from tests.services.ocr.conftest import HORIZONTAL, jpeg, text_image
 
 def _readings(session, project):
     session.expire_all()
-    return {row.page_id: row for row in session.scalars(
-        select(PageText).join(Page, Page.id == PageText.page_id)
-        .where(Page.project_id == project.id))}
+    return {row.item_id: row for row in session.scalars(
+        select(ImageText).join(Item, Item.id == ImageText.item_id)
+        .where(Item.project_id == project.id))}
 
 
 def test_ocr_reads_the_open_pages_names_a_bad_one_and_resumes(app, session, factory):

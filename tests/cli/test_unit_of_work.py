@@ -8,7 +8,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from crowdcat.demo import content, images, loader
-from crowdcat.models import Entry, Page, Project, Submission, User
+from crowdcat.models import Entry, Item, Project, Submission, User
 
 
 def _count(session, model) -> int:  # noqa: ANN001
@@ -43,7 +43,7 @@ def test_the_demo_failing_halfway_leaves_the_database_empty(app, session, monkey
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code != 0 and isinstance(result.exception, RuntimeError)
     assert len(keyed) == 5  # accounts, project, pages and five pages' keying were done...
-    for model in (User, Project, Page, Submission, Entry):  # ...and none of it stayed
+    for model in (User, Project, Item, Submission, Entry):  # ...and none of it stayed
         assert _count(session, model) == 0, model
 
 

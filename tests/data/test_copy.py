@@ -37,7 +37,7 @@ def project(session):
     make.entry(project, full_values(**HOSTILE), statuses={"title": "conflict"},
                reviewed_at=datetime(2026, 3, 1, 16, 30, 5, 999_999, tzinfo=UTC))
     make.entry(project, full_values(**BACKSLASHES), reviewer=reviewer,
-               page=make.page(project, original_name="掃描\\N\t,\"1\".jpg"))
+               page=make.item(project, original_name="掃描\\N\t,\"1\".jpg"))
     blank = full_values(title="𠀀𪚥 😀", date="1948.5", pages="十二", catalog_no=" ")
     del blank["fonds_no"]
     make.entry(project, blank, prefill={"fonds_no": "J\\009", "catalog_no": 7})

@@ -1,7 +1,7 @@
 """The review screen shows the machine reading beside the keyed values, as a hint."""
 from __future__ import annotations
 
-from crowdcat.models import Page
+from crowdcat.models import Item
 from crowdcat.services.ocr import pipeline
 from crowdcat.services.ocr.engines import DEFAULT_ENGINE, get_engine
 
@@ -16,7 +16,7 @@ def test_the_reading_is_listed_and_found_values_are_pointed_out(client, factory,
                                                                 session):
     project = factory.project()
     entry = rf.entry(project, [AGREED, AGREED])
-    page = session.get(Page, entry.page_id)
+    page = session.get(Item, entry.item_id)
     pipeline.store(session, page, get_engine(DEFAULT_ENGINE),
                    pipeline.Reading(lines=LINES, vertical=True))
     session.commit()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from crowdcat.models import AuditEvent, Entry, EntryStatus, PageStatus, Role
+from crowdcat.models import AuditEvent, Entry, EntryStatus, ItemStatus, Role
 
 AGREED = {"title": "呈報縣政府修築公路經費", "date": "民國三十七年五月十日", "pages": "3"}
 
@@ -60,7 +60,7 @@ def test_review_screen_shows_badges_alternatives_and_who_typed_them(client, fact
     page = client.get(f"/review/entries/{entry.id}").get_data(as_text=True)
     assert 'class="badge majority"' in page and 'class="badge unanimous"' in page
     assert "呈報縣政府修築道路經費" in page and "李二" in page and "陳一" in page
-    assert 'name="take-title"' in page and f'src="/scans/{entry.page_id}/image"' in page
+    assert 'name="take-title"' in page and f'src="/scans/{entry.item_id}/image"' in page
 
 
 def test_take_an_alternative_without_javascript_and_approve(client, factory, rf, reviewer, session):
@@ -136,8 +136,8 @@ def test_own_submission_cannot_be_approved_but_can_be_sent_back(client, factory,
     assert response.status_code == 303
     session.expire_all()
     entry = session.get(Entry, entry.id)
-    assert entry.status == EntryStatus.KEYING and entry.page.status == PageStatus.KEYING
-    assert entry.page.wanted == 4
+    assert entry.status == EntryStatus.KEYING and entry.item.status == ItemStatus.KEYING
+    assert entry.item.wanted == 4
 
 
 def test_send_back_needs_a_reason(client, factory, rf, reviewer, session):

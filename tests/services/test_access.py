@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from crowdcat.models import (
     OPEN_TO_CROWD,
     Access,
-    Page,
+    Item,
     Project,
     ProjectStatus,
     Reservation,
@@ -136,7 +136,7 @@ def test_every_keying_route_refuses_a_page_the_crowd_may_not_see(session, client
         assert str(page.id) not in (response.headers.get("Location") or "")
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Submission)) == 0
-    holds = session.scalars(select(Reservation.page_id)).all()
+    holds = session.scalars(select(Reservation.item_id)).all()
     assert holds in ([page.id], [])  # a hold may be given back, never another page given
 
 
@@ -150,11 +150,11 @@ def test_the_rule_is_the_page_marked_open_in_an_active_project():
 
 def test_the_rule_as_sql_finds_what_the_python_check_allows(session, factory):
     active, paused = factory.project(), factory.project(status=ProjectStatus.PAUSED)
-    pages = [factory.page(active), factory.page(active, access=Access.RESTRICTED),
-             factory.page(paused)]
+    pages = [factory.item(active), factory.item(active, access=Access.RESTRICTED),
+             factory.item(paused)]
     session.commit()
-    found = set(session.scalars(select(Page.id).join(Project).where(
-        OPEN_TO_CROWD.sql(Page.access, Project.status))))
+    found = set(session.scalars(select(Item.id).join(Project).where(
+        OPEN_TO_CROWD.sql(Item.access, Project.status))))
     assert found == {p.id for p in pages if OPEN_TO_CROWD.allows(p.access, p.project.status)}
     assert found == {pages[0].id}
 

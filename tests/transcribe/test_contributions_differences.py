@@ -11,7 +11,7 @@ from tests.factories_keying import assign
 
 def test_contributions_page_lists_a_corrected_value(client, factory, auth, session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     anna, ben = factory.user(display_name="Anna"), factory.user(display_name="Ben")
     reviewer = factory.user(Role.REVIEWER)
     for user, title in ((anna, "浙江省政府訓令"), (ben, "浙江省政府訓令")):
@@ -19,7 +19,7 @@ def test_contributions_page_lists_a_corrected_value(client, factory, auth, sessi
         submissions.submit(session, page=page, user=user,
                            values={"title": title, "date": "民國三十七年五月十日", "pages": "3"})
     session.commit()
-    entry = session.scalar(select(Entry).where(Entry.page_id == page.id))
+    entry = session.scalar(select(Entry).where(Entry.item_id == page.id))
     review.approve(session, entry, reviewer, {"title": "浙江省政府關於田賦的訓令"}, entry.version)
     session.commit()
     auth.login(anna.email)

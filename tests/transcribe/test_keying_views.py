@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from crowdcat.models import Access, Page, Reservation, Submission, utcnow
+from crowdcat.models import Access, Item, Reservation, Submission, utcnow
 from tests.factories_keying import GOOD, key, reserve
 
 FORM = {f"f_{k}": v for k, v in GOOD.items()}
@@ -18,7 +18,7 @@ def _count(session, model=Submission) -> int:  # noqa: ANN001
 def test_projects_show_progress_and_safe_instructions(client, factory):
     project = factory.project(title="民國檔案",
                               instructions="**照錄原文**<script>alert(1)</script>")
-    factory.page(project)
+    factory.item(project)
     listing = client.get("/projects").get_data(as_text=True)
     assert "民國檔案" in listing and 'role="progressbar"' in listing
     page = client.get(f"/projects/{project.slug}").get_data(as_text=True)
@@ -33,7 +33,7 @@ def test_start_keying_needs_an_account(client, factory):
 
 def test_keying_screen_shows_the_form_in_the_ui_language(client, auth, factory):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     user = factory.user()
     auth.login(user.email)
     response = client.get(f"/projects/{project.slug}/key")
@@ -47,7 +47,7 @@ def test_keying_screen_shows_the_form_in_the_ui_language(client, auth, factory):
 
 def test_submit_saves_and_moves_to_the_next_page(client, auth, factory, session):
     project = factory.project()
-    first, second = factory.page(project, sequence=1), factory.page(project, sequence=2)
+    first, second = factory.item(project, sequence=1), factory.item(project, sequence=2)
     user = factory.user()
     auth.login(user.email)
     client.get(f"/projects/{project.slug}/key")
@@ -60,7 +60,7 @@ def test_submit_saves_and_moves_to_the_next_page(client, auth, factory, session)
 
 def test_bad_values_come_back_with_messages_and_typed_values(client, auth, factory, session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     auth.login(factory.user().email)
     client.get(f"/projects/{project.slug}/key")
     response = client.post(f"/projects/{project.slug}/pages/{page.id}",
@@ -74,7 +74,7 @@ def test_bad_values_come_back_with_messages_and_typed_values(client, auth, facto
 
 def test_double_submit_records_one_submission(client, auth, factory, session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     auth.login(factory.user().email)
     client.get(f"/projects/{project.slug}/key")
     for _ in range(2):
@@ -85,7 +85,7 @@ def test_double_submit_records_one_submission(client, auth, factory, session):
 
 def test_late_submit_keeps_the_typed_values_when_no_longer_needed(client, auth, factory, session):
     project = factory.project(reservation_minutes=1)
-    page = factory.page(project)
+    page = factory.item(project)
     late = factory.user()
     auth.login(late.email)
     client.get(f"/projects/{project.slug}/key")
@@ -103,7 +103,7 @@ def test_late_submit_keeps_the_typed_values_when_no_longer_needed(client, auth, 
 
 def test_skip_with_a_reason(client, auth, factory, session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     auth.login(factory.user().email)
     client.get(f"/projects/{project.slug}/key")
     assert client.post(f"/projects/{project.slug}/pages/{page.id}/skip",
@@ -116,7 +116,7 @@ def test_skip_with_a_reason(client, auth, factory, session):
 
 def test_blind_keying_shows_nothing_of_other_submissions(client, auth, factory, session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     other = factory.user()
     reserve(session, project, other)
     key(session, page, other, GOOD | {"title": "另一位志願者的題名"})
@@ -127,7 +127,7 @@ def test_blind_keying_shows_nothing_of_other_submissions(client, auth, factory, 
 
 def test_restricted_pages_are_not_shown(client, auth, factory):
     project = factory.project()
-    hidden = factory.page(project, access=Access.RESTRICTED)
+    hidden = factory.item(project, access=Access.RESTRICTED)
     auth.login(factory.user().email)
     assert client.get(f"/projects/{project.slug}/pages/{hidden.id}").status_code == 404
     finished = client.get(f"/projects/{project.slug}/key")
@@ -136,18 +136,18 @@ def test_restricted_pages_are_not_shown(client, auth, factory):
 
 def test_renew_keeps_the_page_held(client, auth, factory, session):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     auth.login(factory.user().email)
     client.get(f"/projects/{project.slug}/key")
     response = client.post(f"/projects/{project.slug}/pages/{page.id}/renew")
     assert response.status_code == 200 and response.json["reserved_until"]
-    other = factory.page(project)
+    other = factory.item(project)
     assert client.post(f"/projects/{project.slug}/pages/{other.id}/renew").status_code == 409
 
 
 def test_contributions_page(client, auth, factory, session):
     project = factory.project(title="上海市政府檔案")
-    page = factory.page(project)
+    page = factory.item(project)
     user = factory.user()
     reserve(session, project, user)
     key(session, page, user)
@@ -158,7 +158,7 @@ def test_contributions_page(client, auth, factory, session):
 
 def test_page_of_another_project_is_not_found(client, auth, factory):
     project, other = factory.project(), factory.project()
-    page = factory.page(other)
+    page = factory.item(other)
     auth.login(factory.user().email)
     assert client.get(f"/projects/{project.slug}/pages/{page.id}").status_code == 404
-    assert isinstance(page, Page)
+    assert isinstance(page, Item)

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from crowdcat.data.copy import copy_lines
-from crowdcat.models import Entry, Page, User
+from crowdcat.models import Entry, Item, User
 from crowdcat.services.export.plan import ExportOptions, ExportPlan
 from crowdcat.services.export.postgres_cells import (
     blank,
@@ -105,7 +105,7 @@ class ServerCsv:
               statuses: bool = False) -> sa.Select:
         """`stmt` over the approved entries (with their pages, values and statuses unpacked)."""
         if page:
-            stmt = stmt.join(Page, Page.id == Entry.page_id)
+            stmt = stmt.join(Item, Item.id == Entry.item_id)
         if unpacked and self.unpacked is not None:
             stmt = stmt.join(self.unpacked, sa.true())
         if statuses and self.statuses is not None:
@@ -230,9 +230,9 @@ class ServerCsv:
                 value = cell(_json_text(self.statuses.c[column.field or ""][kind]),
                              raw=self.raw)
             elif kind == "sequence":
-                value = sa.cast(Page.sequence, sa.Text)
+                value = sa.cast(Item.sequence, sa.Text)
             elif kind == "file":
-                value = cell(Page.original_name, raw=self.raw)
+                value = cell(Item.original_name, raw=self.raw)
             elif kind == "submissions":
                 value = sa.cast(Entry.submission_count, sa.Text)
             elif kind == "reviewer":

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from crowdcat.models import Page
+from crowdcat.models import Item
 from crowdcat.services.export import cells
 
 Text = ColumnElement[str]
@@ -93,7 +93,7 @@ def cell(text: Text, *, raw: bool, integer: bool = False,
 
 def prefill_fallback(key: str, value: Text) -> Text:
     """A final value; when it is blank, the page's prefill (as str() of the JSON value)."""
-    prefill = Page.prefill[key]
+    prefill = Item.prefill[key]
     kind = sa.func.jsonb_typeof(prefill)
     filled = sa.case(
         (kind.in_(("string", "number")), sa.cast(prefill.as_string(), sa.Text)),

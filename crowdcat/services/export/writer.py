@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from crowdcat.data import is_postgres
 from crowdcat.data.copy import copy_batches
-from crowdcat.models import Entry, EntryStatus, Page, Project, User
+from crowdcat.models import Entry, EntryStatus, Item, Project, User
 from crowdcat.services.export import cells
 from crowdcat.services.export import postgres as server
 from crowdcat.services.export.plan import Column, ExportOptions, ExportPlan, make_plan
@@ -83,8 +83,8 @@ def _column(plan: ExportPlan, column: Column, copy: bool = False) -> sa.ColumnEl
     simple = {
         "reference": sa.null(),  # composed in Python
         "date_iso": sa.null(),  # converted in Python from the date column before it
-        "sequence": sa.cast(Page.sequence, sa.Text),
-        "file": Page.original_name,
+        "sequence": sa.cast(Item.sequence, sa.Text),
+        "file": Item.original_name,
         "submissions": sa.cast(Entry.submission_count, sa.Text),
         "reviewer": sa.func.coalesce(User.display_name, ""),
         # Read as stored (no type conversion per row): used as the keyset too.
@@ -117,9 +117,9 @@ def _statement(
     stmt = sa.select(
         *[_column(plan, c, copy) for c in plan.columns
           if not (unpack and c.kind in LEFT_TO_PYTHON)],
-        sa.func.coalesce(sa.cast(Page.prefill, sa.Text), "") if copy
-        else sa.cast(Page.prefill, sa.Text), *(documents if unpack else ()), *keyset,
-    ).join(Page, Page.id == Entry.page_id)
+        sa.func.coalesce(sa.cast(Item.prefill, sa.Text), "") if copy
+        else sa.cast(Item.prefill, sa.Text), *(documents if unpack else ()), *keyset,
+    ).join(Item, Item.id == Entry.item_id)
     if options.provenance:
         stmt = stmt.outerjoin(User, User.id == Entry.reviewer_id)
     return stmt.where(*_approved(project, options)).order_by(Entry.reviewed_at, Entry.id)

@@ -47,8 +47,8 @@ from crowdcat.data.connection import (
 )
 from crowdcat.models import (
     OPEN_TO_CROWD,
-    Page,
-    PageStatus,
+    Item,
+    ItemStatus,
     Project,
     Reservation,
     User,
@@ -95,17 +95,17 @@ class Reserved:
     """A page reserved for a volunteer, as plain values (what the API returns)."""
 
     reservation_id: int
-    page_id: int
+    item_id: int
     sequence: int
     prefill: dict[str, Any]
     expires_at: datetime
 
 
-def live_reservations(session: Session, page_id: int, now: datetime,
+def live_reservations(session: Session, item_id: int, now: datetime,
                       exclude_user_id: int | None = None) -> int:
-    """How many unexpired reservations hold `page_id` (optionally not counting one volunteer's)."""
+    """How many unexpired reservations hold `item_id` (optionally not counting one volunteer's)."""
     # user id 0 is nobody: no exclusion.
-    return sql.live_others(session, page_id=page_id, now=now,
+    return sql.live_others(session, item_id=item_id, now=now,
                            user_id=exclude_user_id or 0).scalar() or 0
 
 
@@ -115,7 +115,7 @@ def has_room_for(session: Session, page: Any, max_submissions: int, user_id: int
 
     `others`: the live reservations of other volunteers, when the caller counted them.
     """
-    if page.status != PageStatus.KEYING or not OPEN_TO_CROWD.page_allows(page.access):
+    if page.status != ItemStatus.KEYING or not OPEN_TO_CROWD.page_allows(page.access):
         return False
     if page.submission_count >= max_submissions:
         return False
@@ -124,24 +124,24 @@ def has_room_for(session: Session, page: Any, max_submissions: int, user_id: int
     return page.submission_count + others < page.wanted
 
 
-def has_room(session: Session, page: Page, user: User, now: datetime) -> bool:
+def has_room(session: Session, page: Item, user: User, now: datetime) -> bool:
     """Whether `user` may key `page` now: keying, open, not keyed by them, and a free slot."""
     return has_room_for(session, page, page.project.max_submissions, user.id, now)
 
 
-def keyed_by(session: Session, page_id: int, user_id: int) -> bool:
+def keyed_by(session: Session, item_id: int, user_id: int) -> bool:
     """Whether the volunteer already has a submission (keyed or skipped) for the page."""
-    return sql.keyed_by(session, page_id=page_id, user_id=user_id).first() is not None
+    return sql.keyed_by(session, item_id=item_id, user_id=user_id).first() is not None
 
 
-def page_row(session: Session, page_id: int) -> sa.Row | None:
+def page_row(session: Session, item_id: int) -> sa.Row | None:
     """A page's keying columns, row-locked to the end of the transaction on PostgreSQL."""
-    return sql.page_locked(session, page_id=page_id).first()
+    return sql.page_locked(session, item_id=item_id).first()
 
 
-def lock_page(session: Session, page_id: int) -> Page | None:
+def lock_page(session: Session, item_id: int) -> Item | None:
     """Reload a page with a row lock held to the end of the transaction (PostgreSQL)."""
-    stmt = select(Page).where(Page.id == page_id).execution_options(populate_existing=True)
+    stmt = select(Item).where(Item.id == item_id).execution_options(populate_existing=True)
     if is_postgres(session):
         stmt = stmt.with_for_update()
     return session.scalar(stmt)
@@ -160,10 +160,10 @@ def _own_reservation(session: Session, project_id: int, user_id: int) -> sa.Row 
 def _resume(session: Session, mine: sa.Row, project: ProjectSnapshot, user_id: int,
             now: datetime, until: datetime) -> Reserved | None:
     """Renew the volunteer's reservation if its page can still be theirs; else drop it."""
-    page = page_row(session, mine.page_id)
+    page = page_row(session, mine.item_id)
     if page is not None and not keyed_by(session, page.id, user_id) and (
         mine.expires_at > now or has_room_for(session, page, project.max_submissions, user_id, now)
-    ) and page.status == PageStatus.KEYING and OPEN_TO_CROWD.page_allows(page.access):
+    ) and page.status == ItemStatus.KEYING and OPEN_TO_CROWD.page_allows(page.access):
         sql.extend_reservation(session, reservation_id=mine.id, expires_at=until)
         refresh(session, Reservation, mine.id)
         return Reserved(mine.id, page.id, page.sequence, page.prefill or {}, until)
@@ -199,21 +199,21 @@ def _claim(session: Session, project: ProjectSnapshot, user_id: int, now: dateti
             return None
         if not postgres:
             # BEGIN IMMEDIATE serializes writers: what the query saw is still true.
-            reservation_id = sql.add_reservation(session, page_id=page.id, **values).scalar()
+            reservation_id = sql.add_reservation(session, item_id=page.id, **values).scalar()
         elif not has_room_for(session, page, project.max_submissions, user_id, now, others=0):
             reservation_id = None  # the locked row is newer than the query's snapshot
         else:
             # The candidate query ran on a snapshot older than our lock: the INSERT counts
             # the live reservations again, now, and inserts only if there is still room.
             reservation_id = sql.add_reservation_if_room(
-                session, page_id=page.id, user_id=user_id, project_id=project.id, now=now,
+                session, item_id=page.id, user_id=user_id, project_id=project.id, now=now,
                 until=until, submission_count=page.submission_count, wanted=page.wanted,
             ).scalar()
         if reservation_id is not None:
             return Reserved(reservation_id, page.id, page.sequence, page.prefill or {}, until)
         if (other := _own_reservation(session, project.id, user_id)) is not None:
             # The same volunteer reserved in another tab meanwhile (ON CONFLICT): resume it.
-            held = page_row(session, other.page_id)
+            held = page_row(session, other.item_id)
             return (Reserved(other.id, held.id, held.sequence, held.prefill or {},
                              other.expires_at) if held is not None else None)
         lost.append(page.id)
@@ -272,32 +272,32 @@ def reserve_next(session: Session, *, project: Project, user: User,
     if reserved is None:
         return None
     # Fresh objects, as the ORM queries that used to build them were (populate_existing).
-    session.get(Page, reserved.page_id, populate_existing=True)
+    session.get(Item, reserved.item_id, populate_existing=True)
     return session.get(Reservation, reserved.reservation_id, populate_existing=True)
 
 
 def next_page(session: Session, *, project: Project, user: User,
-              now: datetime | None = None) -> Page | None:
+              now: datetime | None = None) -> Item | None:
     """Reserve and return the volunteer's next page of `project`, or None when none is left."""
     reservation = reserve_next(session, project=project, user=user, now=now)
-    return reservation.page if reservation is not None else None
+    return reservation.item if reservation is not None else None
 
 
-def reservation_of(session: Session, page: Page, user: User) -> Reservation | None:
+def reservation_of(session: Session, page: Item, user: User) -> Reservation | None:
     """The volunteer's reservation of this page, live or expired."""
     return session.scalar(select(Reservation).where(
-        Reservation.page_id == page.id, Reservation.user_id == user.id
+        Reservation.item_id == page.id, Reservation.user_id == user.id
     ))
 
 
-def renew(session: Session, *, page: Page, user: User,
+def renew(session: Session, *, page: Item, user: User,
           now: datetime | None = None) -> datetime | None:
     """Extend the volunteer's hold on a page they are keying; None if it cannot be held."""
-    page_id, user_id = page.id, user.id
+    item_id, user_id = page.id, user.id
     begin_write(session)
     user = session.get(User, user_id)
     now = now or utcnow()
-    locked = lock_page(session, page_id)
+    locked = lock_page(session, item_id)
     if locked is None:
         return None
     reservation = reservation_of(session, locked, user)
@@ -310,7 +310,7 @@ def renew(session: Session, *, page: Page, user: User,
     return reservation.expires_at
 
 
-def assign(session: Session, *, page: Page, user: User,
+def assign(session: Session, *, page: Item, user: User,
            now: datetime | None = None) -> Reservation:
     """Hand this page to the volunteer (demo data, tests): their hold in its project.
 
@@ -318,21 +318,21 @@ def assign(session: Session, *, page: Page, user: User,
     (NotFound otherwise). A hold of the volunteer on another page of the project is given
     back first (one at a time); a hold on this page is renewed.
     """
-    page_id, user_id = page.id, user.id
+    item_id, user_id = page.id, user.id
     begin_write(session)
-    page = session.get(Page, page_id, populate_existing=True)
+    page = session.get(Item, item_id, populate_existing=True)
     if page is None or not OPEN_TO_CROWD.allows(page.access, page.project.status):
         raise NotFound(_l("This page is not open for keying."))
     now = now or utcnow()
     until = now + timedelta(minutes=page.project.reservation_minutes)
     mine = _own_reservation(session, page.project_id, user_id)
-    if mine is not None and mine.page_id == page_id:
+    if mine is not None and mine.item_id == item_id:
         sql.extend_reservation(session, reservation_id=mine.id, expires_at=until)
         return session.get(Reservation, mine.id, populate_existing=True)
     if mine is not None:
         sql.drop_reservation(session, reservation_id=mine.id)
         forget(session, Reservation, mine.id)
-    reservation_id = sql.add_reservation(session, page_id=page_id, user_id=user_id,
+    reservation_id = sql.add_reservation(session, item_id=item_id, user_id=user_id,
                                          project_id=page.project_id, created_at=now,
                                          expires_at=until).scalar()
     return session.get(Reservation, reservation_id, populate_existing=True)

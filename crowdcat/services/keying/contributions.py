@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
-from crowdcat.models import Entry, EntryStatus, FieldSpec, Page, Project, Submission, User
+from crowdcat.models import Entry, EntryStatus, FieldSpec, Item, Project, Submission, User
 from crowdcat.services.review.values import field_rule
 
 # The most recent approved entries looked at; a volunteer's page shows recent feedback.
@@ -20,7 +20,7 @@ class Difference:
     """One field of one page where the volunteer's value and the approved value differ."""
 
     project: Project
-    page: Page
+    item: Item
     field: FieldSpec
     typed: str
     approved: str
@@ -41,13 +41,13 @@ def differences(
     """
     stmt = (
         sa.select(Submission, Entry)
-        .join(Entry, Entry.page_id == Submission.page_id)
+        .join(Entry, Entry.item_id == Submission.item_id)
         .where(
             Submission.user_id == user.id,
             Submission.skip_reason.is_(None),
             Entry.status == EntryStatus.APPROVED,
         )
-        .options(joinedload(Entry.page).joinedload(Page.project))
+        .options(joinedload(Entry.item).joinedload(Item.project))
         .order_by(Entry.reviewed_at.desc(), Entry.id.desc())
         .limit(limit)
     )
@@ -56,7 +56,7 @@ def differences(
     normalizers: dict[int, list[tuple[FieldSpec, Callable[[str], tuple[str, bool]]]]] = {}
     found: list[Difference] = []
     for submission, entry in session.execute(stmt):
-        page = entry.page
+        page = entry.item
         if page.project_id not in normalizers:
             normalizers[page.project_id] = [
                 (spec, field_rule(spec).normalizer) for spec in page.project.keyed_fields

@@ -86,7 +86,7 @@ def _statement() -> sa.Select:
             .where(p.slug == sa.bindparam("slug")).cte("proj"))
     user_id = sa.select(tok.c.user_id).scalar_subquery()
     project_id = sa.select(proj.c.id).scalar_subquery()
-    own = (sa.select(sql.RESERVATIONS.c.id, sql.RESERVATIONS.c.page_id,
+    own = (sa.select(sql.RESERVATIONS.c.id, sql.RESERVATIONS.c.item_id,
                      sql.RESERVATIONS.c.expires_at)
            .where(sql.RESERVATIONS.c.user_id == user_id,
                   sql.RESERVATIONS.c.project_id == project_id).cte("own"))
@@ -99,10 +99,10 @@ def _statement() -> sa.Select:
     until = now + sa.select(proj.c.reservation_minutes).scalar_subquery() * sa.literal_column(
         "interval '1 minute'")
     added = (postgresql.insert(sql.RESERVATIONS)
-             .from_select(["page_id", "user_id", "project_id", "created_at", "expires_at"],
+             .from_select(["item_id", "user_id", "project_id", "created_at", "expires_at"],
                           sa.select(chosen.c.id, user_id, project_id, now, until))
              .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
-             .returning(sql.RESERVATIONS.c.id, sql.RESERVATIONS.c.page_id,
+             .returning(sql.RESERVATIONS.c.id, sql.RESERVATIONS.c.item_id,
                         sql.RESERVATIONS.c.expires_at).cte("added"))
     # The row every part is joined to; set_config(..., true) lasts until this statement's
     # own commit (see the module docstring).
@@ -110,13 +110,13 @@ def _statement() -> sa.Select:
                     .label("one")).subquery("one")
     return (sa.select(
         tok.c.user_id, proj.c.id.label("project_id"), proj.c.version,
-        own.c.id.label("own_id"), own.c.page_id.label("own_page_id"),
+        own.c.id.label("own_id"), own.c.item_id.label("own_page_id"),
         own.c.expires_at.label("own_expires_at"),
-        chosen.c.id.label("page_id"), chosen.c.sequence, chosen.c.prefill,
+        chosen.c.id.label("item_id"), chosen.c.sequence, chosen.c.prefill,
         added.c.id.label("reservation_id"), added.c.expires_at.label("reserved_until"),
     ).select_from(one.outerjoin(tok, sa.true()).outerjoin(proj, sa.true())
                   .outerjoin(own, sa.true()).outerjoin(chosen, sa.true())
-                  .outerjoin(added, added.c.page_id == chosen.c.id))
+                  .outerjoin(added, added.c.item_id == chosen.c.id))
         .add_cte(touched))
 
 
@@ -145,10 +145,10 @@ def claim(session: Session, *, token: str, slug: str,
     mine = (OwnReservation(row.own_id, row.own_page_id, row.own_expires_at)
             if row.own_id is not None else None)
     if row.reservation_id is not None:
-        reserved = assignment.Reserved(row.reservation_id, row.page_id, row.sequence,
+        reserved = assignment.Reserved(row.reservation_id, row.item_id, row.sequence,
                                        row.prefill or {}, row.reserved_until)
         return TokenClaim(row.user_id, project, reserved)
-    pending = mine is not None or row.page_id is not None
+    pending = mine is not None or row.item_id is not None
     return TokenClaim(row.user_id, project, pending=pending, mine=mine)
 
 
@@ -237,7 +237,7 @@ def _reserve_sqlite(connection: Any, dialect: Any, project: ProjectSnapshot, use
         return None
     until = now + timedelta(minutes=project.reservation_minutes)
     reservation_id = sql.add_reservation.run(
-        connection, dialect, page_id=page.id, user_id=user_id, project_id=project.id,
+        connection, dialect, item_id=page.id, user_id=user_id, project_id=project.id,
         created_at=now, expires_at=until).scalar()
     if reservation_id is None:  # ON CONFLICT: a hold of this volunteer appeared meanwhile
         return _RACE

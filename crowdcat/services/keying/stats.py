@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from crowdcat.models import OPEN_TO_CROWD, Page, PageStatus, Project, Submission, User
+from crowdcat.models import OPEN_TO_CROWD, Item, ItemStatus, Project, Submission, User
 from crowdcat.services.reconciliation import agreement
 
 
@@ -30,14 +30,14 @@ def progress(session: Session, project_ids: Iterable[int]) -> dict[int, Progress
     if not ids:
         return {}
     rows = session.execute(
-        select(Page.project_id, Page.status, func.count())
-        .where(Page.project_id.in_(ids), OPEN_TO_CROWD.page_sql(Page.access))
-        .group_by(Page.project_id, Page.status)
+        select(Item.project_id, Item.status, func.count())
+        .where(Item.project_id.in_(ids), OPEN_TO_CROWD.page_sql(Item.access))
+        .group_by(Item.project_id, Item.status)
     ).all()
-    counts: dict[int, dict[PageStatus, int]] = {pid: {} for pid in ids}
+    counts: dict[int, dict[ItemStatus, int]] = {pid: {} for pid in ids}
     for project_id, status, n in rows:
         counts[project_id][status] = n
-    return {pid: Progress(c.get(PageStatus.DONE, 0), sum(c.values())) for pid, c in counts.items()}
+    return {pid: Progress(c.get(ItemStatus.DONE, 0), sum(c.values())) for pid, c in counts.items()}
 
 
 @dataclass

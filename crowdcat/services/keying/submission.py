@@ -25,8 +25,8 @@ from crowdcat.data import keying as sql
 from crowdcat.data import submit as submit_sql
 from crowdcat.models import (
     OPEN_TO_CROWD,
-    Page,
-    PageStatus,
+    Item,
+    ItemStatus,
     SkipReason,
     Submission,
     User,
@@ -47,7 +47,7 @@ class Stored:
     """A submission as stored by submit(): its row's values, no ORM object (no session work)."""
 
     id: int
-    page_id: int
+    item_id: int
     user_id: int
     project_id: int
     values: dict[str, str] | None
@@ -88,7 +88,7 @@ class NoLongerNeeded(Conflict):
     code = "no_longer_needed"
 
 
-def keyed_specs(page: Page) -> list:
+def keyed_specs(page: Item) -> list:
     """The fields a volunteer types for this page (prefilled imported values are fixed)."""
     prefill = {k for k, v in (page.prefill or {}).items() if v is not None and str(v).strip()}
     return [spec for spec in page.project.keyed_fields if spec.key not in prefill]
@@ -110,10 +110,10 @@ def _duration(started_at: datetime | None, now: datetime) -> int | None:
     return seconds if 0 <= seconds <= MAX_DURATION_SECONDS else None
 
 
-def _existing(session: Session, page_id: int, user_id: int) -> Submission | None:
+def _existing(session: Session, item_id: int, user_id: int) -> Submission | None:
     """The volunteer's submission for the page, if any."""
     return session.scalar(select(Submission).where(
-        Submission.page_id == page_id, Submission.user_id == user_id
+        Submission.item_id == item_id, Submission.user_id == user_id
     ))
 
 
@@ -121,16 +121,16 @@ def _check(session: Session, row: Any, project: Any, fields: dict[str, Any], now
            *, keyed: bool, held: bool, others: int | None) -> None:
     """Refuse a submission the volunteer already made, for a page assignment did not give
     them (`held`: a hold of theirs, live or expired), or one the page no longer needs."""
-    page_id, user_id = fields["page_id"], fields["user_id"]
+    item_id, user_id = fields["item_id"], fields["user_id"]
     if keyed:
-        raise AlreadySubmitted(_existing(session, page_id, user_id))
+        raise AlreadySubmitted(_existing(session, item_id, user_id))
     if not held:
         raise NotAssigned
     if fields["skip_reason"] is None and not assignment.has_room_for(
             session, row, project.max_submissions, user_id, now, others):
         raise NoLongerNeeded(_l("Thank you — this page already has all the submissions it "
                                 "needs, so yours was not saved. Your values are still below."))
-    if fields["skip_reason"] is not None and row.status != PageStatus.KEYING:
+    if fields["skip_reason"] is not None and row.status != ItemStatus.KEYING:
         raise NoLongerNeeded(_l("This page no longer needs keying."))
 
 
@@ -144,7 +144,7 @@ def _store_after_lock(session: Session, row: Any, project: Any, fields: dict[str
     new submission's id and what was read.
     """
     skip = fields["skip_reason"] is not None
-    allowed = row.status == PageStatus.KEYING and (skip or (
+    allowed = row.status == ItemStatus.KEYING and (skip or (
         OPEN_TO_CROWD.page_allows(row.access) and row.submission_count < project.max_submissions))
     stored = submit_sql.store_and_read(
         session, **fields, now=now, allowed=allowed, needs_room=not skip,
@@ -153,22 +153,22 @@ def _store_after_lock(session: Session, row: Any, project: Any, fields: dict[str
         _check(session, row, project, fields, now, keyed=stored.keyed, held=stored.held,
                others=stored.others)
         # Every check passed: another tab's submission won the race (ON CONFLICT).
-        raise AlreadySubmitted(_existing(session, fields["page_id"], fields["user_id"]))
+        raise AlreadySubmitted(_existing(session, fields["item_id"], fields["user_id"]))
     return stored.submission_id, entries.Earlier.of_json(stored)
 
 
-def _locked(session: Session, page_id: int, user_id: int) -> tuple[Any, Any]:
+def _locked(session: Session, item_id: int, user_id: int) -> tuple[Any, Any]:
     """The page row locked (with whether the volunteer keyed it) and its project, or Nones."""
     if is_postgres(session):
-        row = submit_sql.lock_with_project(session, page_id=page_id, user_id=user_id).first()
+        row = submit_sql.lock_with_project(session, item_id=item_id, user_id=user_id).first()
         return row, (snapshot.of_version(session, row.project_id, row.version)
                      if row is not None else None)
-    row = sql.page_locked_keyed(session, page_id=page_id, user_id=user_id).first()
+    row = sql.page_locked_keyed(session, item_id=item_id, user_id=user_id).first()
     return row, (snapshot.load(session, project_id=row.project_id)
                  if row is not None else None)
 
 
-def submit(session: Session, *, page: Page | int, user: User | int,
+def submit(session: Session, *, page: Item | int, user: User | int,
            values: dict | None = None, skip_reason: str | SkipReason | None = None,
            started_at: datetime | None = None, now: datetime | None = None) -> Stored:
     """Save a volunteer's values (or skip) for a page and reconcile it; the caller commits.
@@ -177,18 +177,18 @@ def submit(session: Session, *, page: Page | int, user: User | int,
     (no ORM objects loaded or added); ORM objects the session holds for the page and its
     entry are expired so that callers see the new state.
     """
-    page_id = page if isinstance(page, int) else page.id
+    item_id = page if isinstance(page, int) else page.id
     user_id = user if isinstance(user, int) else user.id
     if (values is None) == (skip_reason is None):
         raise ServiceError(_l("Send either the values you typed or a reason to skip."))
     reason = _skip_reason(skip_reason) if skip_reason is not None else None
     assignment.begin_write(session)
     now = now or utcnow()
-    row, project = _locked(session, page_id, user_id)
+    row, project = _locked(session, item_id, user_id)
     if row is None or project is None or not OPEN_TO_CROWD.allows(row.access, project.status):
         raise NotFound(_l("This page is not open for keying."))
     cleaned = clean_values(project.fields_for(row.prefill), values) if reason is None else None
-    fields = {"page_id": page_id, "user_id": user_id, "project_id": row.project_id,
+    fields = {"item_id": item_id, "user_id": user_id, "project_id": row.project_id,
               "typed_values": cleaned, "skip_reason": reason, "started_at": started_at,
               "submitted_at": now, "duration_seconds": _duration(started_at, now)}
     earlier = None
@@ -200,10 +200,10 @@ def submit(session: Session, *, page: Page | int, user: User | int,
         _check(session, row, project, fields, now, keyed=row.keyed, held=row.held, others=None)
         submission_id = sql.add_submission(session, **fields).scalar()
         if submission_id is None:  # another tab's submission won the race (ON CONFLICT)
-            raise AlreadySubmitted(_existing(session, page_id, user_id))
-        sql.drop_reservation_of(session, page_id=page_id, user_id=user_id)
+            raise AlreadySubmitted(_existing(session, item_id, user_id))
+        sql.drop_reservation_of(session, item_id=item_id, user_id=user_id)
     entries.reconcile_row(session, row, project.rules(), earlier)
-    return Stored(submission_id, page_id, user_id, row.project_id, cleaned, reason,
+    return Stored(submission_id, item_id, user_id, row.project_id, cleaned, reason,
                   started_at, now, fields["duration_seconds"])
 
 
@@ -211,7 +211,7 @@ def to_dict(submission: Submission | Stored) -> dict[str, Any]:
     """The volunteer's own submission as JSON (nothing of anyone else's)."""
     return {
         "id": submission.id,
-        "page_id": submission.page_id,
+        "item_id": submission.item_id,
         "values": submission.values,
         "skip": submission.skip_reason.value if submission.skip_reason else None,
         "submitted_at": submission.submitted_at.isoformat(),

@@ -15,7 +15,8 @@ from PIL import Image
 from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
-from crowdcat.models import OPEN_TO_CROWD, Page, PageText, Project, utcnow
+from crowdcat.models import OPEN_TO_CROWD, ImageText, Item, Project, utcnow
+from crowdcat.models import Image as Scan
 from crowdcat.services.ocr import layout
 from crowdcat.services.ocr.engines import OcrEngine, UnreadableImage
 from crowdcat.services.scans import derivatives, images
@@ -57,7 +58,7 @@ def read_image(engine: OcrEngine, image: Image.Image, scale: float = 1.0) -> Rea
     return Reading(lines=lines, vertical=vertical, seconds=time.perf_counter() - started)
 
 
-def load_image(storage: LocalStorage, page: Page) -> tuple[Image.Image, float]:
+def load_image(storage: LocalStorage, page: Scan) -> tuple[Image.Image, float]:
     """The page's full-size image (as the viewer shows it), reduced to MAX_SIDE, and the scale."""
     source = derivatives.tile_source(storage, derivatives.store_for(storage), page.image_key,
                                      page.content_hash)
@@ -67,13 +68,13 @@ def load_image(storage: LocalStorage, page: Page) -> tuple[Image.Image, float]:
     return frame, frame.size[0] / page.width
 
 
-def may_read(project: Project, page: Page) -> bool:
-    """Open pages always; restricted ones only if the project allows OCR of them."""
-    return OPEN_TO_CROWD.page_allows(page.access) or project.ocr_restricted
+def may_read(project: Project, item: Item) -> bool:
+    """Open items always; restricted ones only if the project allows OCR of them."""
+    return OPEN_TO_CROWD.page_allows(item.access) or project.ocr_restricted
 
 
-def read_page(session: Session, storage: LocalStorage, page: Page, engine: OcrEngine
-              ) -> PageText:
+def read_page(session: Session, storage: LocalStorage, page: Scan, engine: OcrEngine
+              ) -> ImageText:
     """Read a page and store the reading (replacing this engine's earlier one); flush."""
     try:
         image, scale = load_image(storage, page)
@@ -89,11 +90,11 @@ def read_page(session: Session, storage: LocalStorage, page: Page, engine: OcrEn
     return store(session, page, engine, reading)
 
 
-def store(session: Session, page: Page, engine: OcrEngine, reading: Reading) -> PageText:
-    """Keep a reading as the page's one reading by this engine; flush."""
-    session.execute(delete(PageText).where(PageText.page_id == page.id,
-                                           PageText.engine == engine.name))
-    row = PageText(page_id=page.id, engine=engine.name, model_version=engine.model_version,
+def store(session: Session, page: Scan, engine: OcrEngine, reading: Reading) -> ImageText:
+    """Keep a reading as the image's one reading by this engine; flush."""
+    session.execute(delete(ImageText).where(ImageText.image_id == page.id,
+                                            ImageText.engine == engine.name))
+    row = ImageText(image_id=page.id, engine=engine.name, model_version=engine.model_version,
                    vertical=reading.vertical, lines=reading.lines, text=reading.text,
                    error=reading.error, seconds=round(reading.seconds, 3), created_at=utcnow())
     session.add(row)
@@ -103,16 +104,17 @@ def store(session: Session, page: Page, engine: OcrEngine, reading: Reading) -> 
 
 def pages_to_read(session: Session, project: Project, engine: str, *,
                   only_missing: bool = False) -> list[int]:
-    """The ids of the project's pages OCR may read, in sequence order.
+    """The ids of the project's images OCR may read, in item and page order.
 
-    only_missing: leave out pages that already have a reading with text or no error by this
+    only_missing: leave out images that already have a reading with text or no error by this
     engine (a failed reading is tried again).
     """
-    query = select(Page.id).where(Page.project_id == project.id).order_by(Page.sequence)
+    query = (select(Scan.id).join(Item, Item.id == Scan.item_id)
+             .where(Item.project_id == project.id).order_by(Item.sequence, Scan.position))
     if not project.ocr_restricted:
-        query = query.where(OPEN_TO_CROWD.page_sql(Page.access))
+        query = query.where(OPEN_TO_CROWD.page_sql(Item.access))
     if only_missing:
-        query = query.where(~exists().where(PageText.page_id == Page.id,
-                                            PageText.engine == engine,
-                                            PageText.error.is_(None)))
+        query = query.where(~exists().where(ImageText.image_id == Scan.id,
+                                            ImageText.engine == engine,
+                                            ImageText.error.is_(None)))
     return list(session.scalars(query))

@@ -12,21 +12,21 @@ from typing import Any
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from crowdcat.models import Page, PageText
+from crowdcat.models import Image, ImageText
 from crowdcat.services.ocr.engines import DEFAULT_ENGINE
 
 
-def latest(session: Session, page_id: int) -> PageText | None:
-    """The page's reading: the default engine's if there is one, else the newest."""
+def latest(session: Session, image_id: int) -> ImageText | None:
+    """The image's reading: the default engine's if there is one, else the newest."""
     return session.scalars(
-        select(PageText).where(PageText.page_id == page_id)
-        .order_by(case((PageText.engine == DEFAULT_ENGINE, 0), else_=1),
-                  PageText.created_at.desc()).limit(1)).first()
+        select(ImageText).where(ImageText.image_id == image_id)
+        .order_by(case((ImageText.engine == DEFAULT_ENGINE, 0), else_=1),
+                  ImageText.created_at.desc()).limit(1)).first()
 
 
-def as_json(page: Page, reading: PageText | None) -> dict[str, Any]:
+def as_json(page: Image, reading: ImageText | None) -> dict[str, Any]:
     """The reading as the screens' scripts take it (lines in reading order, boxes in pixels)."""
-    base: dict[str, Any] = {"page_id": page.id, "width": page.width, "height": page.height}
+    base: dict[str, Any] = {"image_id": page.id, "width": page.width, "height": page.height}
     if reading is None:
         return base | {"status": "missing", "lines": []}
     lines = [{"text": line["text"], "confidence": line["confidence"], "box": line["box"],
@@ -42,7 +42,7 @@ def _plain(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
 
 
-def hints(reading: PageText | None, values: dict[str, str]) -> dict[str, str]:
+def hints(reading: ImageText | None, values: dict[str, str]) -> dict[str, str]:
     """For each value found in the reading, the line it was found in (the review's hint).
 
     A value of one character is looked for only as a whole line (a lone digit is in every page).

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from crowdcat.models import Entry, EntryStatus, Page
+from crowdcat.models import Entry, EntryStatus, Item
 
 STAGES = ("new", "keying", "review", "conflict", "approved", "rejected")
 
@@ -45,14 +45,14 @@ def project_progress(session: Session, project_ids: Iterable[int]) -> dict[int, 
         (Entry.status == EntryStatus.CONFLICT, "conflict"),
         (Entry.status == EntryStatus.APPROVED, "approved"),
         (Entry.status == EntryStatus.REJECTED, "rejected"),
-        (Page.submission_count > 0, "keying"),
+        (Item.submission_count > 0, "keying"),
         (Entry.status == EntryStatus.KEYING, "keying"),
         else_="new",
     )
     rows = session.execute(
-        select(Page.project_id, stage, func.count())
-        .select_from(Page).outerjoin(Entry, Entry.page_id == Page.id)
-        .where(Page.project_id.in_(ids)).group_by(Page.project_id, stage)
+        select(Item.project_id, stage, func.count())
+        .select_from(Item).outerjoin(Entry, Entry.item_id == Item.id)
+        .where(Item.project_id.in_(ids)).group_by(Item.project_id, stage)
     )
     for project_id, name, count in rows:
         result[project_id].counts[name] += count

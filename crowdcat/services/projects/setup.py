@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from crowdcat.models import Access, Page, Project, ProjectStatus, Reservation, Submission, User
+from crowdcat.models import Access, Item, Project, ProjectStatus, Reservation, Submission, User
 from crowdcat.services import audit
 from crowdcat.services.errors import Conflict, ServiceError
 from crowdcat.services.projects.templates import REFERENCE_FORMATS, TEMPLATES, apply_template
@@ -110,30 +110,30 @@ def update_project(session: Session, actor: User, project: Project,
 
 
 def set_access(session: Session, actor: User, project: Project, access: Access,
-               page_ids: Iterable[int] | None = None) -> int:
-    """Set the access level of some pages (or all, when page_ids is None); returns the count.
+               item_ids: Iterable[int] | None = None) -> int:
+    """Set the access level of some pages (or all, when item_ids is None); returns the count.
 
     Restricting a page also ends volunteers' reservations of it, so that it leaves their
     screens at the next request.
     """
-    condition = [Page.project_id == project.id, Page.access != access]
-    if page_ids is not None:
-        ids = list(page_ids)
+    condition = [Item.project_id == project.id, Item.access != access]
+    if item_ids is not None:
+        ids = list(item_ids)
         if not ids:
             raise ServiceError(_l("Choose at least one page."))
-        condition.append(Page.id.in_(ids))
-    changed = list(session.scalars(select(Page.id).where(*condition)))
+        condition.append(Item.id.in_(ids))
+    changed = list(session.scalars(select(Item.id).where(*condition)))
     if not changed:
         return 0
     for chunk in _chunks(changed, 500):
-        session.execute(update(Page).where(Page.id.in_(chunk)).values(access=access)
+        session.execute(update(Item).where(Item.id.in_(chunk)).values(access=access)
                         .execution_options(synchronize_session=False))
         if access == Access.RESTRICTED:
-            session.execute(delete(Reservation).where(Reservation.page_id.in_(chunk)))
+            session.execute(delete(Reservation).where(Reservation.item_id.in_(chunk)))
     audit.record(session, actor=actor, action="pages.access", object_type="project",
                  object_id=project.id, project_id=project.id,
                  after={"access": access.value, "pages": len(changed),
-                        "page_ids": changed[:1000]})
+                        "item_ids": changed[:1000]})
     session.flush()
     session.expire_all()
     return len(changed)

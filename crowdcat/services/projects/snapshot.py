@@ -133,7 +133,7 @@ class OwnReservation(NamedTuple):
     """A volunteer's reservation in a project (what assignment needs to resume it)."""
 
     id: int
-    page_id: int
+    item_id: int
     expires_at: datetime
 
 

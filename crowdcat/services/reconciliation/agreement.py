@@ -68,7 +68,7 @@ def of_user(session: Session, user_id: int, project_id: int | None = None) -> Ag
     """A volunteer's agreement with approved entries (all projects, or one)."""
     stmt = (
         select(Submission.project_id, Submission.values, Entry.values)
-        .join(Entry, Entry.page_id == Submission.page_id)
+        .join(Entry, Entry.item_id == Submission.item_id)
         .where(Submission.user_id == user_id, Submission.values.is_not(None),
                Entry.status == EntryStatus.APPROVED)
         .order_by(Submission.submitted_at.desc()).limit(HISTORY)

@@ -26,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from crowdcat.data import keying as sql
 from crowdcat.data import submit as submit_sql
 from crowdcat.data.connection import refresh
-from crowdcat.models import Entry, EntryStatus, Page, PageStatus, SkipReason, utcnow
+from crowdcat.models import Entry, EntryStatus, Item, ItemStatus, SkipReason, utcnow
 from crowdcat.services.reconciliation import agreement
 from crowdcat.services.reconciliation.normalization import parse_date
 from crowdcat.services.reconciliation.rules import ProjectRules, prefilled, rules_for
@@ -43,9 +43,9 @@ def _fixed_result(key: str, value: str) -> dict[str, Any]:
             "groups": [], "fixed": True}
 
 
-def _votes(session: Session, page: Page, weighted: bool) -> tuple[list[Vote], Counter]:
+def _votes(session: Session, page: Item, weighted: bool) -> tuple[list[Vote], Counter]:
     """The page's keyed submissions as votes, and its skips counted by reason."""
-    return _tally(session, sql.votes(session, page_id=page.id).all(), weighted)
+    return _tally(session, sql.votes(session, item_id=page.id).all(), weighted)
 
 
 def _tally(session: Session, rows: Sequence[Any], weighted: bool) -> tuple[list[Vote], Counter]:
@@ -58,25 +58,25 @@ def _tally(session: Session, rows: Sequence[Any], weighted: bool) -> tuple[list[
     return votes, skips
 
 
-def _entry(session: Session, page: Page) -> Entry:
+def _entry(session: Session, page: Item) -> Entry:
     """The page's entry, created on first need."""
-    entry = session.scalar(select(Entry).where(Entry.page_id == page.id))
+    entry = session.scalar(select(Entry).where(Entry.item_id == page.id))
     if entry is None:
-        entry = Entry(page_id=page.id, project_id=page.project_id, status=EntryStatus.KEYING,
+        entry = Entry(item_id=page.id, project_id=page.project_id, status=EntryStatus.KEYING,
                       reconciled={}, submission_count=0)
         session.add(entry)
     return entry
 
 
-def _move(page: Page, entry: Entry, result: PageResult, skipped: int, rules: ProjectRules) -> None:
+def _move(page: Item, entry: Entry, result: PageResult, skipped: int, rules: ProjectRules) -> None:
     """Apply the status rules of the module docstring."""
     keyed = result.submissions
     if result.verdict == "conflict" or skipped >= rules.agree:
-        page.status, entry.status = PageStatus.DONE, EntryStatus.CONFLICT
+        page.status, entry.status = ItemStatus.DONE, EntryStatus.CONFLICT
     elif result.verdict == "done" and keyed >= page.wanted and keyed > 0:
-        page.status, entry.status = PageStatus.DONE, EntryStatus.REVIEW
+        page.status, entry.status = ItemStatus.DONE, EntryStatus.REVIEW
     else:
-        page.status, entry.status = PageStatus.KEYING, EntryStatus.KEYING
+        page.status, entry.status = ItemStatus.KEYING, EntryStatus.KEYING
         if keyed >= page.wanted:
             page.wanted = min(rules.maximum, keyed + 1)
 
@@ -153,13 +153,13 @@ def reconcile_row(session: Session, page_row: Any, rules: ProjectRules,
     if earlier is not None:
         rows, found = earlier.votes, earlier.entry
     else:
-        rows = sql.votes_and_entry(session, page_id=page.id).all()
+        rows = sql.votes_and_entry(session, item_id=page.id).all()
         if rows:
             first = rows[0]
             found = (_Found(first.entry_id, first.entry_status, first.entry_version)
                      if first.entry_id is not None else None)
         else:  # no submission at all: the entry is read on its own
-            found = sql.entry_of(session, page_id=page.id).first()
+            found = sql.entry_of(session, item_id=page.id).first()
     votes, skips = _tally(session, rows, rules.weighted)
     result = reconcile(rules.for_page(page), votes)
     stored = _stored(result, page, skips)
@@ -175,7 +175,7 @@ def reconcile_row(session: Session, page_row: Any, rules: ProjectRules,
         _write(session, page, entry, found, stored, len(votes))
     if found is not None:
         refresh(session, Entry, found.id)
-    refresh(session, Page, page.id)
+    refresh(session, Item, page.id)
     return result
 
 
@@ -183,7 +183,7 @@ def _write(session: Session, page: _State, entry: _State, found: _Found | None,
            stored: dict[str, Any], count: int) -> None:
     """The entry (inserted or updated, its version checked) and the page, one by one."""
     if found is None:
-        sql.add_entry(session, page_id=page.id, project_id=page.project_id,
+        sql.add_entry(session, item_id=page.id, project_id=page.project_id,
                       status=entry.status, reconciled=stored, submission_count=count)
     else:
         updated = sql.set_entry(session, entry_id=found.id, old_version=found.version,
@@ -209,7 +209,7 @@ def _write_together(session: Session, page: _State, entry: _State, found: _Found
         raise StaleDataError(f"entries row {found.id} changed meanwhile")
 
 
-def reconcile_page(session: Session, page: Page, rules: ProjectRules | None = None) -> PageResult:
+def reconcile_page(session: Session, page: Item, rules: ProjectRules | None = None) -> PageResult:
     """Reconcile one page, store the result on its entry and move page and entry on."""
     rules = rules or rules_for(page.project)
     votes, skips = _votes(session, page, rules.weighted)

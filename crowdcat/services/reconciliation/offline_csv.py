@@ -1,6 +1,6 @@
 """Offline reconciliation of long-format submission CSVs exported from other platforms.
 
-Input: ``page_id, volunteer_id, field, value`` (UTF-8, with or without BOM, header required,
+Input: ``item_id, volunteer_id, field, value`` (UTF-8, with or without BOM, header required,
 extra columns ignored) and a FIELDS.json list of ``{"key", "kind", ...options}``. Output: one row
 per page in order of first appearance, with ``<key>``, ``<key>__status``, ``<key>__votes`` and
 ``<key>__how`` (the rule that decided, with the agreeing count: ``normalized 3/3``) per field
@@ -37,7 +37,7 @@ from crowdcat.services.reconciliation.voting import (
     reconcile,
 )
 
-REQUIRED_COLUMNS = ("page_id", "volunteer_id", "field", "value")
+REQUIRED_COLUMNS = ("item_id", "volunteer_id", "field", "value")
 _PROGRESS_EVERY = 4096  # rows between progress callbacks: frequent enough, cheap enough
 
 Progress = Callable[[int, int], None]
@@ -126,7 +126,7 @@ def load_fields(path: str | os.PathLike[str]) -> list[FieldRule]:
 
 
 class _Rows:
-    """Iterate over (line, page_id, volunteer_id, field, value) of a submissions CSV."""
+    """Iterate over (line, item_id, volunteer_id, field, value) of a submissions CSV."""
 
     def __init__(self, path: Path, progress: Callable[[int], None] | None) -> None:
         """Prepare to read ``path``; ``progress`` receives the bytes read so far."""
@@ -163,7 +163,7 @@ class _Rows:
                     if not (page and volunteer and key):
                         raise ReconcileInputError(
                             f"{name}, line {line}: "
-                            "page_id, volunteer_id and field must not be empty"
+                            "item_id, volunteer_id and field must not be empty"
                         )
                     self.fields_seen[key] = None
                     if self.progress and count % _PROGRESS_EVERY == 0:
@@ -206,7 +206,7 @@ def _first_undecodable_line(path: Path) -> int:
 
 def _output_columns(rules: list[FieldRule]) -> list[str]:
     """Name the output columns, refusing field keys that would collide with each other."""
-    columns = ["page_id"]
+    columns = ["item_id"]
     for rule in rules:
         columns += [rule.key, f"{rule.key}__status", f"{rule.key}__votes", f"{rule.key}__how"]
     columns.append("verdict")

@@ -18,7 +18,7 @@ from crowdcat.models import (
     AuditEvent,
     Entry,
     EntryStatus,
-    PageStatus,
+    ItemStatus,
     Role,
     Submission,
     User,
@@ -77,7 +77,7 @@ def _check(session: Session, entry: Entry, reviewer: User, version: int,
 def keyed_by(session: Session, entry: Entry, user: User) -> bool:
     """Whether the user keyed this entry's page (a skip does not count)."""
     return bool(session.scalar(sa.select(sa.exists().where(
-        Submission.page_id == entry.page_id,
+        Submission.item_id == entry.item_id,
         Submission.user_id == user.id,
         Submission.skip_reason.is_(None),
     ))))
@@ -85,7 +85,7 @@ def keyed_by(session: Session, entry: Entry, user: User) -> bool:
 
 def may_decide(session: Session, entry: Entry, reviewer: User) -> bool:
     """A reviewer may not approve or reject an entry they keyed, unless the project allows it."""
-    return entry.page.project.allow_self_review or not keyed_by(session, entry, reviewer)
+    return entry.item.project.allow_self_review or not keyed_by(session, entry, reviewer)
 
 
 def _check_not_own(session: Session, entry: Entry, reviewer: User) -> None:
@@ -135,7 +135,7 @@ def approve(
     """
     _check(session, entry, reviewer, expected_version, WAITING)
     _check_not_own(session, entry, reviewer)
-    project = entry.page.project
+    project = entry.item.project
     reason = _reason(reason, required=False)
     final = clean_values(entry, project, values)
     proposed = proposed_values(entry, project)
@@ -155,7 +155,7 @@ def approve(
     entry.status = EntryStatus.APPROVED
     entry.reviewer_id = reviewer.id
     entry.reviewed_at = utcnow()
-    entry.page.status = PageStatus.DONE
+    entry.item.status = ItemStatus.DONE
     _flush(session, entry)
     return changed
 
@@ -175,12 +175,12 @@ def send_back(
     if not 1 <= extra <= MAX_EXTRA:
         raise ServiceError(
             _l("Ask for 1 to %(n)d more submissions.", n=MAX_EXTRA), field="extra")
-    page = entry.page
+    page = entry.item
     session.refresh(page, with_for_update=True)  # the counters must be current
     before = {"status": entry.status.value, "page_status": page.status.value,
               "page_wanted": page.wanted}
     entry.status = EntryStatus.KEYING
-    page.status = PageStatus.KEYING
+    page.status = ItemStatus.KEYING
     page.wanted = page.submission_count + extra
     _record(session, entry, reviewer, "entry.send_back", before=before,
             after={"status": entry.status.value, "page_status": page.status.value,
@@ -207,7 +207,7 @@ def reject(
     entry.status = EntryStatus.REJECTED
     entry.reviewer_id = reviewer.id
     entry.reviewed_at = utcnow()
-    entry.page.status = PageStatus.DONE
+    entry.item.status = ItemStatus.DONE
     _record(session, entry, reviewer, "entry.reject", before=before,
             after={"status": entry.status.value, "why": why}, reason=note)
     _flush(session, entry)

@@ -84,7 +84,7 @@ def queue(
     stmt = _statement(project, status, field_key)
     total = session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     entries = session.scalars(
-        _ordered(stmt, status).options(joinedload(Entry.page)).limit(limit).offset(offset)
+        _ordered(stmt, status).options(joinedload(Entry.item)).limit(limit).offset(offset)
     ).all()
     return list(entries), total
 
@@ -92,7 +92,7 @@ def queue(
 def keyed_by_clause(reviewer: User) -> sa.ColumnElement[bool]:
     """SQL: the reviewer keyed the entry's page (skipping it does not count)."""
     return sa.exists().where(
-        Submission.page_id == Entry.page_id,
+        Submission.item_id == Entry.item_id,
         Submission.user_id == reviewer.id,
         Submission.skip_reason.is_(None),
     )

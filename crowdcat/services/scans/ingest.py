@@ -1,4 +1,8 @@
-"""Importing scans into a project: store originals, make derivatives, add Page rows.
+"""Importing scans into a project: store originals, make derivatives, add Item and Image rows.
+
+Each file becomes an image of an item: of the item its source names (`Source.item`, the
+reference that groups images, e.g. a sub-folder), else of a new item of its own. A
+multi-page TIFF is one item of its pages.
 
 A file is imported whole or not at all: every frame is decoded and its derivatives are
 written before any row is added, and the rows of one file go in under a savepoint.
@@ -18,7 +22,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from crowdcat import text_safety
-from crowdcat.models import Access, Page, Project, User
+from crowdcat.models import Access, Image, Item, Project, User
 from crowdcat.services import audit
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.scans import derivatives, images
@@ -34,6 +38,8 @@ class Source:
     name: str
     read: Callable[[], bytes]
     prefill: dict[str, str] = field(default_factory=dict)
+    # The item the image belongs to (its reference); None: an item of its own, named by it.
+    item: str | None = None
 
 
 @dataclass
@@ -44,7 +50,8 @@ class Outcome:
     status: str
     pages: int = 0
     reason: str = ""
-    page_ids: list[int] = field(default_factory=list)
+    item_ids: list[int] = field(default_factory=list)
+    image_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -59,8 +66,13 @@ class Report:
 
     @property
     def pages(self) -> int:
-        """Pages added in all."""
+        """Images added in all."""
         return sum(o.pages for o in self.outcomes)
+
+    @property
+    def items(self) -> int:
+        """Items that got images in this run."""
+        return len({i for o in self.outcomes for i in o.item_ids})
 
     @property
     def rejected(self) -> list[Outcome]:
@@ -76,7 +88,7 @@ def natural_key(name: str) -> list[Any]:
 
 @dataclass
 class _Prepared:
-    """A decoded frame ready to become a Page row."""
+    """A decoded frame ready to become an Image row."""
 
     name: str
     key: str
@@ -168,15 +180,17 @@ class Importer:
         fresh = [p for p in prepared if not self._exists(p.digest)]
         if not fresh:
             return Outcome(source.name, SKIPPED, reason=str(_l("Already in this project.")))
-        page_ids = self._add_rows(fresh, source.prefill)
-        if not page_ids:
+        added = self._add_rows(fresh, source.prefill, source.item or _stem(source.name),
+                               grouped=source.item is not None)
+        if not added:
             return Outcome(source.name, SKIPPED, reason=str(_l("Already in this project.")))
-        return Outcome(source.name, IMPORTED, pages=len(page_ids), page_ids=page_ids)
+        return Outcome(source.name, IMPORTED, pages=len(added), item_ids=[added[0].item_id],
+                       image_ids=[a.id for a in added])
 
     def _exists(self, digest: str) -> bool:
-        """Whether the project already has a page with this content hash."""
-        return self.session.scalar(select(Page.id).where(
-            Page.project_id == self.project.id, Page.content_hash == digest)) is not None
+        """Whether the project already has an image with this content hash."""
+        return self.session.scalar(select(Image.id).where(
+            Image.project_id == self.project.id, Image.content_hash == digest)) is not None
 
     def _prepare_single(self, name: str, data: bytes, digest: str, opened) -> _Prepared:  # noqa: ANN001
         """One-image file: decode once (JPEG at reduced scale), store original + derivatives."""
@@ -192,7 +206,7 @@ class Importer:
         return _Prepared(name, key, digest, width, height, len(data))
 
     def _prepare_frames(self, name: str, opened, count: int) -> Iterator[_Prepared]:  # noqa: ANN001
-        """Multi-page TIFF: each page stored as its own lossless TIFF and becomes a Page."""
+        """Multi-page TIFF: each page stored as its own lossless TIFF, an image of one item."""
         frames = list(images.decoded_frames(opened))  # all decoded first: whole file or nothing
         for frame in frames:
             blob = images.frame_original(opened, frame.index)
@@ -204,24 +218,55 @@ class Importer:
             yield _Prepared(f"{name}#{frame.index + 1}/{count}", key, digest, width, height,
                             len(blob))
 
-    def _add_rows(self, prepared: list[_Prepared], prefill: dict[str, str]) -> list[int]:
-        """Add the pages under a savepoint; a concurrent import of the same file is a skip."""
+    def _add_rows(self, prepared: list[_Prepared], prefill: dict[str, str], reference: str,
+                  *, grouped: bool) -> list[Image]:
+        """Add the images (and their item) under a savepoint; a concurrent import is a skip.
+
+        grouped: the source named its item; its images join the project's item of that
+        reference (after its last page) when there is one.
+        """
         for _attempt in range(3):
             try:
                 with self.session.begin_nested():
-                    first = (self.session.scalar(select(func.max(Page.sequence)).where(
-                        Page.project_id == self.project.id)) or 0) + 1
-                    pages = [Page(project_id=self.project.id, sequence=first + i,
-                                  image_key=p.key, content_hash=p.digest, width=p.width,
-                                  height=p.height, byte_size=p.size,
-                                  original_name=p.name[:500], access=self.access,
-                                  wanted=self.project.agree_needed, prefill=dict(prefill))
-                             for i, p in enumerate(prepared)]
-                    self.session.add_all(pages)
+                    item = self._item(reference) if grouped else None
+                    if item is None:
+                        item = self._new_item(reference, prefill)
+                    elif prefill:
+                        item.prefill = {**prefill, **(item.prefill or {})}
+                    start = self.session.scalar(select(func.max(Image.position)).where(
+                        Image.item_id == item.id)) or 0
+                    added = [Image(item_id=item.id, project_id=self.project.id,
+                                   position=start + i, image_key=p.key, content_hash=p.digest,
+                                   width=p.width, height=p.height, byte_size=p.size,
+                                   original_name=p.name[:500])
+                             for i, p in enumerate(prepared, start=1)]
+                    self.session.add_all(added)
                     self.session.flush()
-                return [p.id for p in pages]
+                return added
             except IntegrityError:
                 prepared = [p for p in prepared if not self._exists(p.digest)]
                 if not prepared:
                     return []
         raise ServiceError(_l("The pages could not be numbered; please try again."))
+
+    def _item(self, reference: str) -> Item | None:
+        """The project's item of this reference, if it has one."""
+        return self.session.scalars(select(Item).where(
+            Item.project_id == self.project.id, Item.reference == reference)
+            .order_by(Item.sequence).limit(1)).first()
+
+    def _new_item(self, reference: str, prefill: dict[str, str]) -> Item:
+        """A new item at the end of the project's order; flushed."""
+        first = (self.session.scalar(select(func.max(Item.sequence)).where(
+            Item.project_id == self.project.id)) or 0) + 1
+        item = Item(project_id=self.project.id, sequence=first, reference=reference[:500],
+                    access=self.access, wanted=self.project.agree_needed, prefill=dict(prefill))
+        self.session.add(item)
+        self.session.flush()
+        return item
+
+
+def _stem(name: str) -> str:
+    """A file's name without its extension (and a TIFF page's #n/m): its item's reference."""
+    base = name.split("#", 1)[0]
+    return base.rsplit(".", 1)[0] if "." in base else base

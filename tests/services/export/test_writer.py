@@ -88,8 +88,8 @@ def test_row_holds_the_final_values_the_composed_reference_and_the_page(make):
     assert row["title"] == "關於徵收田賦的訓令"
     assert (row["date"], row["date_iso"]) == ("民國三十七年五月十日", "1948-05-10")
     assert row["pages"] == "12"
-    assert row["page_sequence"] == str(entry.page.sequence)
-    assert row["page_file"] == entry.page.original_name
+    assert row["page_sequence"] == str(entry.item.sequence)
+    assert row["page_file"] == entry.item.original_name
 
 
 def test_reference_parts_fall_back_to_the_values_fixed_at_import(make):
@@ -143,7 +143,7 @@ def test_project_without_reference_parts_gets_no_reference_column(make):
     entry = make.entry(project, {"title": "A", "date": "1948", "pages": "3"})
     assert table(run(project, labels="keys")) == [
         ["title", "date", "date_iso", "pages", "page_sequence", "page_file"],
-        ["A", "1948", "1948", "3", str(entry.page.sequence), entry.page.original_name]]
+        ["A", "1948", "1948", "3", str(entry.item.sequence), entry.item.original_name]]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])

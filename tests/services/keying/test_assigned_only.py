@@ -6,24 +6,24 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from crowdcat.models import Page, Reservation, Submission, utcnow
+from crowdcat.models import Item, Reservation, Submission, utcnow
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import submission as submissions
 from tests.factories_keying import GOOD, key, reserve
 
 
-def _counts(session, page_id: int) -> tuple[int, int]:  # noqa: ANN001
+def _counts(session, item_id: int) -> tuple[int, int]:  # noqa: ANN001
     """(submissions stored for the page, the page's submission counter)."""
     session.expire_all()
     stored = session.scalar(select(func.count()).select_from(Submission)
-                            .where(Submission.page_id == page_id))
-    return stored, session.get(Page, page_id).submission_count
+                            .where(Submission.item_id == item_id))
+    return stored, session.get(Item, item_id).submission_count
 
 
 @pytest.mark.parametrize("skip", [False, True])
 def test_a_page_never_given_to_the_volunteer_is_refused(session, factory, skip):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     user = factory.user()
     session.commit()
     with pytest.raises(submissions.NotAssigned) as caught:
@@ -36,7 +36,7 @@ def test_a_page_never_given_to_the_volunteer_is_refused(session, factory, skip):
 
 def test_a_page_held_by_someone_else_is_refused_and_their_hold_kept(session, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     holder, intruder = factory.user(), factory.user()
     page = reserve(session, project, holder)
     with pytest.raises(submissions.NotAssigned):
@@ -50,7 +50,7 @@ def test_a_page_held_by_someone_else_is_refused_and_their_hold_kept(session, fac
 
 def test_holding_one_page_gives_no_right_to_another(session, factory):
     project = factory.project()
-    first, second = factory.page(project), factory.page(project)
+    first, second = factory.item(project), factory.item(project)
     user = factory.user()
     held = reserve(session, project, user)
     other = second if held.id == first.id else first
@@ -58,12 +58,12 @@ def test_holding_one_page_gives_no_right_to_another(session, factory):
         submissions.submit(session, page=other, user=user, values=GOOD)
     session.rollback()
     assert _counts(session, other.id) == (0, 0)
-    assert session.scalars(select(Reservation.page_id)).all() == [held.id]
+    assert session.scalars(select(Reservation.item_id)).all() == [held.id]
 
 
 def test_an_expired_hold_still_counts_while_the_page_needs_the_volunteer(session, factory):
     project = factory.project(reservation_minutes=30)
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     start = utcnow() - timedelta(hours=2)
     page = reserve(session, project, user, now=start)
@@ -73,8 +73,8 @@ def test_an_expired_hold_still_counts_while_the_page_needs_the_volunteer(session
 
 def test_a_hold_moved_on_or_given_back_gives_no_right(session, factory):
     project = factory.project(reservation_minutes=30)
-    factory.page(project)
-    factory.page(project)
+    factory.item(project)
+    factory.item(project)
     user, others = factory.user(), [factory.user(), factory.user()]
     old = reserve(session, project, user, now=utcnow() - timedelta(hours=2))
     for other in others:  # the page fills up with live holds after the volunteer's expired

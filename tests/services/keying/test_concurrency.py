@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from crowdcat.extensions import db
-from crowdcat.models import Page, Reservation, Submission
+from crowdcat.models import Item, Reservation, Submission
 from crowdcat.services.accounts import tokens as api_tokens
 from tests.services.keying.workers import volunteer
 
@@ -20,7 +20,7 @@ USERS_PER_WORKER = 3
 @pytest.mark.parametrize("mode", ["threads", "processes"])
 def test_no_page_exceeds_its_maximum_and_nobody_holds_two_pages(session, factory, mode):
     project = factory.project(agree_needed=2, max_submissions=3)
-    pages = [factory.page(project, sequence=n) for n in range(1, 7)]
+    pages = [factory.item(project, sequence=n) for n in range(1, 7)]
     users = [factory.user() for _ in range(WORKERS * USERS_PER_WORKER)]
     tokens = {u.id: api_tokens.create(session, u)[1] for u in users}
     # Worker 0 shares its first volunteer with worker 1: the same person in two tabs.
@@ -45,8 +45,8 @@ def test_no_page_exceeds_its_maximum_and_nobody_holds_two_pages(session, factory
     assert totals["refused"] == 0  # a live reservation always keeps its slot
     assert totals["keyed"] > len(pages)
     session.expire_all()
-    for page in session.scalars(select(Page).where(Page.project_id == project.id)):
+    for page in session.scalars(select(Item).where(Item.project_id == project.id)):
         keyed = session.scalar(select(func.count()).select_from(Submission).where(
-            Submission.page_id == page.id))
+            Submission.item_id == page.id))
         assert keyed == page.submission_count <= page.wanted <= project.max_submissions
     assert session.scalar(select(func.count()).select_from(Reservation)) == 0

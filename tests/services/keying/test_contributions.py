@@ -24,7 +24,7 @@ def test_only_real_differences_are_listed(session, factory):
     [diff] = differences(session, volunteer)
     assert (diff.field.key, diff.typed, diff.approved) == (
         "title", "呈報縣政府修築公路經費", "呈報縣政府修築公路經費案")
-    assert diff.page.id == entry.page_id and diff.project.id == project.id
+    assert diff.item.id == entry.item_id and diff.project.id == project.id
 
 
 def test_pages_not_yet_approved_and_skips_are_left_out(session, factory):
@@ -32,8 +32,8 @@ def test_pages_not_yet_approved_and_skips_are_left_out(session, factory):
     project = factory.project()
     volunteer = factory.user()
     rf.entry(project, [TYPED, TYPED | {"title": "別的"}], volunteers=[volunteer, factory.user()])
-    skipped = factory.page(project)
-    session.add(Submission(page_id=skipped.id, user_id=volunteer.id, project_id=project.id,
+    skipped = factory.item(project)
+    session.add(Submission(item_id=skipped.id, user_id=volunteer.id, project_id=project.id,
                            skip_reason=SkipReason.BLANK))
     session.commit()
     assert differences(session, volunteer) == []

@@ -20,15 +20,15 @@ def token_of(session, user) -> str:
 
 def test_a_token_reserves_its_volunteers_page_and_records_its_use(session, factory):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     user = factory.user()
     raw = token_of(session, user)
     found = token_claim.next_page(session, token=raw, slug=project.slug)
     session.commit()
-    assert found.user_id == user.id and found.reserved.page_id == page.id
+    assert found.user_id == user.id and found.reserved.item_id == page.id
     assert found.project.slug == project.slug and found.error is None
     held = session.scalar(select(Reservation).where(Reservation.user_id == user.id))
-    assert held.page_id == page.id and held.expires_at == found.reserved.expires_at
+    assert held.item_id == page.id and held.expires_at == found.reserved.expires_at
     assert session.scalar(select(ApiToken.last_used_at)) is not None
 
 
@@ -39,7 +39,7 @@ def test_a_claims_quick_commit_stays_in_its_own_transaction(session, factory):
         pytest.skip("SQLite has no asynchronous commit")
     project = factory.project()
     for _page in range(2):
-        factory.page(project)
+        factory.item(project)
     users = [factory.user() for _ in range(3)]
     engine = session.get_bind()
     for user in users:
@@ -61,19 +61,19 @@ def test_a_claims_quick_commit_stays_in_its_own_transaction(session, factory):
 
 def test_what_the_statement_cannot_decide_goes_the_long_way(session, factory):
     project = factory.project()
-    first, _second = factory.page(project), factory.page(project)
+    first, _second = factory.item(project), factory.item(project)
     user = factory.user()
     raw = token_of(session, user)
     assert reserve(session, project, user).id == first.id
     # Holding a page already: resumed, not a second one.
     found = token_claim.next_page(session, token=raw, slug=project.slug)
     session.commit()
-    assert found.reserved.page_id == first.id and not found.pending
+    assert found.reserved.item_id == first.id and not found.pending
 
 
 def test_bad_tokens_unknown_and_closed_projects(session, factory):
     project = factory.project(status=ProjectStatus.PAUSED)
-    factory.page(project)
+    factory.item(project)
     raw = token_of(session, factory.user())
     assert token_claim.next_page(session, token="cc_nope", slug=project.slug).user_id is None
     assert token_claim.next_page(session, token="", slug=project.slug).user_id is None
@@ -87,7 +87,7 @@ def test_bad_tokens_unknown_and_closed_projects(session, factory):
 def test_another_tabs_hold_won_between_the_reads_and_the_claim(session, factory, monkeypatch):
     """SQLite reads before it locks: the reads saw no hold, the claim meets one and resumes it."""
     project = factory.project()
-    first, _second = factory.page(project), factory.page(project)
+    first, _second = factory.item(project), factory.item(project)
     user = factory.user()
     raw = token_of(session, user)
     assert reserve(session, project, user).id == first.id  # the other tab
@@ -97,14 +97,14 @@ def test_another_tabs_hold_won_between_the_reads_and_the_claim(session, factory,
     monkeypatch.setattr(snapshot, "with_own", lambda rows: (real(rows)[0], None))
     found = token_claim.next_page(session, token=raw, slug=project.slug)
     session.commit()
-    assert found.reserved.page_id == first.id
+    assert found.reserved.item_id == first.id
     assert len(session.scalars(select(Reservation)).all()) == 1
 
 
 def test_an_edited_field_is_seen_by_the_next_request(session, factory):
     project = factory.project()
-    factory.page(project)
-    factory.page(project)
+    factory.item(project)
+    factory.item(project)
     first_user, second_user = factory.user(), factory.user()
     before = token_claim.next_page(session, token=token_of(session, first_user),
                                    slug=project.slug)
@@ -124,8 +124,8 @@ def test_an_edited_field_is_seen_by_the_next_request(session, factory):
 
 def test_a_changed_project_setting_is_seen_by_the_next_request(session, factory):
     project = factory.project(reservation_minutes=30)
-    factory.page(project)
-    factory.page(project)
+    factory.item(project)
+    factory.item(project)
     first = token_claim.next_page(session, token=token_of(session, factory.user()),
                                   slug=project.slug)
     session.commit()

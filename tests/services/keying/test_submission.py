@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from crowdcat.models import (
     EntryStatus,
     FieldKind,
-    Page,
-    PageStatus,
+    Item,
+    ItemStatus,
     Reservation,
     Submission,
     utcnow,
@@ -48,7 +48,7 @@ def _count(session, model=Submission) -> int:  # noqa: ANN001
 def test_bad_values_get_a_message_and_nothing_is_saved(session, factory, field, typed,
                                                        message):
     project = factory.project(fields=SELECT_FIELDS)
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     with pytest.raises(InvalidValues) as caught:
@@ -62,7 +62,7 @@ def test_bad_values_get_a_message_and_nothing_is_saved(session, factory, field, 
 
 def test_values_are_read_as_written(session, factory):
     project = factory.project(fields=SELECT_FIELDS)
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     saved = key(session, page, user, GOOD | {"pages": "十二", "doc_type": "訓令",
@@ -72,7 +72,7 @@ def test_values_are_read_as_written(session, factory):
 
 def test_unknown_fields_are_refused(session, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     with pytest.raises(InvalidValues) as caught:
@@ -82,7 +82,7 @@ def test_unknown_fields_are_refused(session, factory):
 
 def test_double_submit_records_one_submission(session, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     first = key(session, page, user)
@@ -91,12 +91,12 @@ def test_double_submit_records_one_submission(session, factory):
     session.rollback()
     assert caught.value.submission.id == first.id
     assert _count(session) == 1
-    assert session.get(Page, page.id).submission_count == 1
+    assert session.get(Item, page.id).submission_count == 1
 
 
 def test_late_submit_is_saved_when_the_page_still_needs_it(session, factory):
     project = factory.project(reservation_minutes=10)
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     start = utcnow()
     page = reserve(session, project, user, now=start)
@@ -106,7 +106,7 @@ def test_late_submit_is_saved_when_the_page_still_needs_it(session, factory):
 
 def test_late_submit_is_refused_politely_when_others_took_the_page(session, factory):
     project = factory.project(reservation_minutes=10, agree_needed=2)
-    factory.page(project)
+    factory.item(project)
     late, a, b = factory.user(), factory.user(), factory.user()
     start = utcnow()
     page = reserve(session, project, late, now=start)
@@ -121,50 +121,50 @@ def test_late_submit_is_refused_politely_when_others_took_the_page(session, fact
 
 def test_two_agreeing_submissions_finish_the_page(session, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     a, b = factory.user(), factory.user()
     page = reserve(session, project, a)
     key(session, page, a, GOOD)
     assert reserve(session, project, b).id == page.id
     key(session, page, b, GOOD | {"date": "1948-05-10"})  # the same date, written otherwise
-    page = session.get(Page, page.id)
+    page = session.get(Item, page.id)
     entry = page_entry(session, page)
-    assert page.status == PageStatus.DONE and entry.status == EntryStatus.REVIEW
+    assert page.status == ItemStatus.DONE and entry.status == EntryStatus.REVIEW
     assert entry.reconciled["fields"]["date"]["normalized"] == "1948-05-10"
 
 
 def test_disagreement_asks_for_one_more_then_conflict_at_the_maximum(session, factory):
     project = factory.project(agree_needed=2, max_submissions=3)
-    factory.page(project)
+    factory.item(project)
     a, b, c = factory.user(), factory.user(), factory.user()
     page = reserve(session, project, a)
     key(session, page, a, GOOD | {"pages": "3"})
     reserve(session, project, b)
     key(session, page, b, GOOD | {"pages": "4"})
-    page = session.get(Page, page.id)
-    assert page.status == PageStatus.KEYING and page.wanted == 3
+    page = session.get(Item, page.id)
+    assert page.status == ItemStatus.KEYING and page.wanted == 3
     assert reserve(session, project, c).id == page.id
     key(session, page, c, GOOD | {"pages": "5"})
-    page = session.get(Page, page.id)
-    assert page.status == PageStatus.DONE
+    page = session.get(Item, page.id)
+    assert page.status == ItemStatus.DONE
     assert page_entry(session, page).status == EntryStatus.CONFLICT
 
 
 def test_skip_with_a_reason(session, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     saved = submissions.submit(session, page=page, user=user, skip_reason="blank")
     session.commit()
     assert saved.skipped and saved.values is None
-    assert session.get(Page, page.id).submission_count == 0  # a skip is not a vote
+    assert session.get(Item, page.id).submission_count == 0  # a skip is not a vote
     assert _count(session, Reservation) == 0
 
 
 def test_skip_needs_a_known_reason(session, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     with pytest.raises(InvalidValues):
@@ -174,14 +174,14 @@ def test_skip_needs_a_known_reason(session, factory):
 
 def test_pages_skipped_by_enough_volunteers_go_to_a_reviewer(session, factory):
     project = factory.project(agree_needed=2)
-    page = factory.page(project)
+    page = factory.item(project)
     for _ in range(2):
         user = factory.user()
         reserve(session, project, user)
         submissions.submit(session, page=page, user=user, skip_reason="illegible")
         session.commit()
-    page = session.get(Page, page.id)
-    assert page.status == PageStatus.DONE
+    page = session.get(Item, page.id)
+    assert page.status == ItemStatus.DONE
     entry = page_entry(session, page)
     assert entry.status == EntryStatus.CONFLICT and entry.reconciled["skipped"] == {"illegible": 2}
 
@@ -190,4 +190,4 @@ def page_entry(session, page):  # noqa: ANN001, ANN201
     """The entry of a page."""
     from crowdcat.models import Entry
 
-    return session.scalar(select(Entry).where(Entry.page_id == page.id))
+    return session.scalar(select(Entry).where(Entry.item_id == page.id))

@@ -22,7 +22,7 @@ def _count(session) -> int:  # noqa: ANN001
 @pytest.mark.parametrize("title", ["關於\u202e徵集的訓令", "Order \u2067on archives\u2069"])
 def test_a_direction_override_is_refused_naming_field_and_character(session, factory, title):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     with pytest.raises(InvalidValues) as caught:
@@ -37,7 +37,7 @@ def test_a_direction_override_is_refused_naming_field_and_character(session, fac
 
 def test_pasted_invisible_characters_are_not_stored(session, factory):
     project = factory.project(fields=NOTES)
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     stored = submissions.submit(session, page=page, user=user, values={
@@ -52,7 +52,7 @@ def test_pasted_invisible_characters_are_not_stored(session, factory):
 
 def test_a_line_break_in_a_single_line_field_is_refused(session, factory):
     project = factory.project(fields=NOTES)
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     with pytest.raises(InvalidValues) as caught:
@@ -64,7 +64,7 @@ def test_a_line_break_in_a_single_line_field_is_refused(session, factory):
 
 def test_ten_thousand_keys_get_one_message(session, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     values = GOOD | {f"k{n}": "x" for n in range(10_000)}
@@ -77,7 +77,7 @@ def test_ten_thousand_keys_get_one_message(session, factory):
 
 def test_unknown_keys_are_named_a_few_at_a_time(session, factory):
     project = factory.project()
-    factory.page(project)
+    factory.item(project)
     user = factory.user()
     page = reserve(session, project, user)
     # 13 keys: as many as 3 fields and the margin allow, none of them a field.

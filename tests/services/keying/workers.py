@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from crowdcat.data.connection import autocommit_statements, configure_engine
-from crowdcat.models import Page, PageStatus, Project, Reservation, Submission, User, utcnow
+from crowdcat.models import Item, ItemStatus, Project, Reservation, Submission, User, utcnow
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import next_by_token as token_claim
 from crowdcat.services.keying import submission as submissions
@@ -40,17 +40,17 @@ def _overfull(session: Session, project_id: int) -> int:
     """Pages in keying whose submissions and live reservations exceed what they want."""
     now = utcnow()
     held = (sa.select(sa.func.count()).select_from(Reservation)
-            .where(Reservation.page_id == Page.id, Reservation.expires_at > now)
+            .where(Reservation.item_id == Item.id, Reservation.expires_at > now)
             .scalar_subquery())
-    count = session.scalar(sa.select(sa.func.count()).select_from(Page).where(
-        Page.project_id == project_id, Page.status == PageStatus.KEYING,
-        Page.submission_count + held > Page.wanted))
+    count = session.scalar(sa.select(sa.func.count()).select_from(Item).where(
+        Item.project_id == project_id, Item.status == ItemStatus.KEYING,
+        Item.submission_count + held > Item.wanted))
     session.commit()
     return count or 0
 
 
 def _next(session: Session, project: Project, user: User, token: str,
-          rng: random.Random) -> Page | None:
+          rng: random.Random) -> Item | None:
     """The next page: as the keying screen asks (ORM) or as the API does (token, one statement)."""
     way = rng.random()
     if way < 0.3:
@@ -61,7 +61,7 @@ def _next(session: Session, project: Project, user: User, token: str,
     else:
         found = token_claim.next_page(session, token=token, slug=project.slug)
         assert found.user_id == user.id and found.error is None
-        page = session.get(Page, found.reserved.page_id) if found.reserved else None
+        page = session.get(Item, found.reserved.item_id) if found.reserved else None
     session.commit()
     return page
 
@@ -83,7 +83,7 @@ def _key_pages(session: Session, project_id: int, user_id: int, rng: random.Rand
             again = _next(session, project, user, token, rng)
             # A different page is fine only if this volunteer (in another tab) keyed it meanwhile.
             moved_on = session.scalar(sa.select(sa.func.count()).select_from(Submission).where(
-                Submission.page_id == page.id, Submission.user_id == user_id))
+                Submission.item_id == page.id, Submission.user_id == user_id))
             seen["resume_mismatch"] += (again is None or again.id != page.id) and not moved_on
         values = {"title": "訓令", "date": "1948-05-10", "pages": rng.choice(["3", "4"])}
         try:

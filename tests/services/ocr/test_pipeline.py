@@ -6,7 +6,7 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
-from crowdcat.models import Access, PageText
+from crowdcat.models import Access, ImageText
 from crowdcat.services.ocr import pipeline
 from crowdcat.services.ocr.engines import DEFAULT_ENGINE, get_engine
 from crowdcat.services.scans import derivatives
@@ -26,7 +26,7 @@ def test_a_page_is_read_and_its_lines_stored_with_the_model_version(session, fac
     page = import_page(session, factory.project(), jpeg(text_image()), "known.jpg")
     row = _read(session, page)
     session.expire_all()
-    stored = session.scalars(select(PageText).where(PageText.page_id == page.id)).one()
+    stored = session.scalars(select(ImageText).where(ImageText.item_id == page.id)).one()
     assert stored.id == row.id and stored.error is None
     assert stored.text.splitlines() == list(HORIZONTAL)
     assert [line["text"] for line in stored.lines] == list(HORIZONTAL)
@@ -34,7 +34,7 @@ def test_a_page_is_read_and_its_lines_stored_with_the_model_version(session, fac
     assert "PP-OCRv6_rec_small" in stored.model_version and stored.engine == DEFAULT_ENGINE
 
     _read(session, page)  # a rerun replaces the reading
-    assert len(session.scalars(select(PageText).where(PageText.page_id == page.id)).all()) == 1
+    assert len(session.scalars(select(ImageText).where(ImageText.item_id == page.id)).all()) == 1
 
 
 def test_a_page_whose_file_is_gone_gets_an_empty_reading_and_a_logged_reason(session, factory,

@@ -10,7 +10,7 @@ from crowdcat.models import (
     Access,
     AuditEvent,
     FieldKind,
-    Page,
+    Item,
     Project,
     Reservation,
     Role,
@@ -27,9 +27,9 @@ SETTINGS = {"title": "臺灣省政府檔案", "slug": "tw-gov", "description": "
 
 def _keyed(session, factory, project) -> None:
     """A volunteer has submitted a page of the project."""
-    page = factory.page(project)
+    page = factory.item(project)
     volunteer = factory.user()
-    session.add(Submission(page_id=page.id, user_id=volunteer.id, project_id=project.id,
+    session.add(Submission(item_id=page.id, user_id=volunteer.id, project_id=project.id,
                            values={"title": "呈"}))
     session.commit()
 
@@ -179,16 +179,16 @@ def test_move_field_reorders(session, factory):
 def test_bulk_access_change_restricts_pages_and_ends_their_reservations(session, factory):
     admin = factory.user(Role.ADMIN)
     project = factory.project()
-    pages = [factory.page(project) for _ in range(3)]
+    pages = [factory.item(project) for _ in range(3)]
     volunteer = factory.user()
-    session.add(Reservation(page_id=pages[0].id, user_id=volunteer.id, project_id=project.id,
+    session.add(Reservation(item_id=pages[0].id, user_id=volunteer.id, project_id=project.id,
                             expires_at=utcnow() + timedelta(minutes=30)))
     session.commit()
     changed = projects.set_access(session, admin, project, Access.RESTRICTED,
                                   [pages[0].id, pages[1].id])
     session.commit()
     assert changed == 2
-    assert [session.get(Page, p.id).access for p in pages] == [
+    assert [session.get(Item, p.id).access for p in pages] == [
         Access.RESTRICTED, Access.RESTRICTED, Access.OPEN]
     assert session.scalars(select(Reservation)).all() == []
     assert projects.set_access(session, admin, project, Access.OPEN) == 2

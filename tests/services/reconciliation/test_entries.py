@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from crowdcat.cli.keying import reconcile as reconcile_command
-from crowdcat.models import Entry, EntryStatus, FieldKind, Page, PageStatus, Submission, utcnow
+from crowdcat.models import Entry, EntryStatus, FieldKind, Item, ItemStatus, Submission, utcnow
 from crowdcat.services.reconciliation import agreement, entries
 from tests.factories import SIMPLE_FIELDS
 from tests.factories_keying import GOOD, key, reserve
@@ -16,12 +16,12 @@ REFERENCE_FIELDS = [
 
 
 def _entry(session, page) -> Entry:  # noqa: ANN001
-    return session.scalar(select(Entry).where(Entry.page_id == page.id))
+    return session.scalar(select(Entry).where(Entry.item_id == page.id))
 
 
 def test_prefilled_values_are_fixed_and_not_keyed(session, factory):
     project = factory.project(fields=REFERENCE_FIELDS)
-    page = factory.page(project, prefill={"fonds_no": "J001"})
+    page = factory.item(project, prefill={"fonds_no": "J001"})
     a, b = factory.user(), factory.user()
     for user in (a, b):
         reserve(session, project, user)
@@ -37,7 +37,7 @@ def test_unkeyed_fields_are_not_voted(session, factory):
     fields = [*SIMPLE_FIELDS, {"key": "reference_code", "kind": FieldKind.REFERENCE,
                                "keyed": False, "labels": {"en": "Ref"}}]
     project = factory.project(fields=fields)
-    page = factory.page(project)
+    page = factory.item(project)
     user = factory.user()
     reserve(session, project, user)
     key(session, page, user)
@@ -55,7 +55,7 @@ def _approve(session, page, values, reviewer):  # noqa: ANN001
 
 def test_agreement_with_approved_entries(session, factory):
     project = factory.project(agree_needed=1, max_submissions=1)
-    page = factory.page(project)
+    page = factory.item(project)
     user, reviewer = factory.user(), factory.user()
     reserve(session, project, user)
     key(session, page, user, GOOD | {"date": "民國37年5月10日", "pages": "4"})
@@ -66,19 +66,19 @@ def test_agreement_with_approved_entries(session, factory):
 
 def test_weighted_votes_let_a_reliable_volunteer_break_a_tie(session, factory):
     project = factory.project(agree_needed=1, max_submissions=3, weighted_votes=True)
-    history = factory.page(project)
+    history = factory.item(project)
     good, poor, reviewer = factory.user(), factory.user(), factory.user()
     for user, typed in ((good, GOOD), (poor, GOOD | {"title": "錯誤", "pages": "9"})):
-        submission = Submission(page_id=history.id, user_id=user.id, project_id=project.id,
+        submission = Submission(item_id=history.id, user_id=user.id, project_id=project.id,
                                 values=typed)
         session.add(submission)
     session.commit()
     entries.reconcile_page(session, history)
     session.commit()
     _approve(session, history, GOOD, reviewer)
-    page = factory.page(project, wanted=2)
+    page = factory.item(project, wanted=2)
     for user, pages in ((good, "3"), (poor, "4")):
-        session.add(Submission(page_id=page.id, user_id=user.id, project_id=project.id,
+        session.add(Submission(item_id=page.id, user_id=user.id, project_id=project.id,
                                values=GOOD | {"pages": pages}))
     session.commit()
     result = entries.reconcile_page(session, page)
@@ -87,25 +87,25 @@ def test_weighted_votes_let_a_reliable_volunteer_break_a_tie(session, factory):
 
 def test_approved_entries_are_left_alone(session, factory):
     project = factory.project()
-    page = factory.page(project)
+    page = factory.item(project)
     a, b, reviewer = factory.user(), factory.user(), factory.user()
     for user in (a, b):
         reserve(session, project, user)
         key(session, page, user)
     _approve(session, page, GOOD, reviewer)
-    entries.reconcile_page(session, session.get(Page, page.id))
+    entries.reconcile_page(session, session.get(Item, page.id))
     session.commit()
     assert _entry(session, page).status == EntryStatus.APPROVED
 
 
 def test_reconcile_command_applies_changed_rules(app, session, factory):
     project = factory.project(agree_needed=2, max_submissions=3)
-    page = factory.page(project)
+    page = factory.item(project)
     a, b = factory.user(), factory.user()
     for user, pages in ((a, "3"), (b, "4")):
         reserve(session, project, user)
         key(session, page, user, GOOD | {"pages": pages})
-    assert session.get(Page, page.id).status == PageStatus.KEYING
+    assert session.get(Item, page.id).status == ItemStatus.KEYING
     project.agree_needed, project.max_submissions = 1, 2
     session.commit()
     result = app.test_cli_runner().invoke(reconcile_command, ["--project", project.slug])

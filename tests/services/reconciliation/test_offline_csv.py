@@ -44,7 +44,7 @@ def invoke(*args: str):
     return CliRunner().invoke(reconcile_csv, list(args))
 
 
-HEADER = ["page_id", "volunteer_id", "field", "value", "created_at"]
+HEADER = ["item_id", "volunteer_id", "field", "value", "created_at"]
 ROWS = [
     ["p1", "7", "title", "關於徵收田賦的呈", "2024-01-01"],
     ["p1", "7", "date", "民國三十七年五月十日", ""],
@@ -65,7 +65,7 @@ def test_reconciles_pages_in_first_appearance_order(tmp_path: Path, fields: Path
     assert result.exit_code == 0, result.output
     rows = read_csv(out)
     assert list(rows[0]) == [
-        "page_id",
+        "item_id",
         *(
             f"{k}{s}"
             for k in ("title", "date", "pages", "notes", "source")
@@ -74,7 +74,7 @@ def test_reconciles_pages_in_first_appearance_order(tmp_path: Path, fields: Path
         "verdict",
     ]
     p1, p2 = rows
-    assert (p1["page_id"], p1["date"], p1["date__status"], p1["date__votes"]) == (
+    assert (p1["item_id"], p1["date"], p1["date__status"], p1["date__votes"]) == (
         "p1",
         "1948.5.10",
         "unanimous",
@@ -138,15 +138,15 @@ def test_agree_and_max_options(tmp_path: Path, fields: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"page_id,field,value\np1,title,x\n", "s.csv, line 1: missing column(s) volunteer_id"),
+        (b"item_id,field,value\np1,title,x\n", "s.csv, line 1: missing column(s) volunteer_id"),
         (
-            b"page_id,volunteer_id,field,value\np1,7,title,\xff\xfe\n",
+            b"item_id,volunteer_id,field,value\np1,7,title,\xff\xfe\n",
             "s.csv, line 2: not valid UTF-8",
         ),
-        (b"page_id,volunteer_id,field,value\np1,7,title,x\np2,8\n", "s.csv, line 3: expected 4"),
+        (b"item_id,volunteer_id,field,value\np1,7,title,x\np2,8\n", "s.csv, line 3: expected 4"),
         (
-            b"page_id,volunteer_id,field,value\np1,,title,x\n",
-            "s.csv, line 2: page_id, volunteer_id",
+            b"item_id,volunteer_id,field,value\np1,,title,x\n",
+            "s.csv, line 2: item_id, volunteer_id",
         ),
         (b"", "s.csv: the file is empty"),
     ],

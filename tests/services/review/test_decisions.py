@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from crowdcat.extensions import db
-from crowdcat.models import AuditEvent, Entry, EntryStatus, FieldKind, PageStatus, Role, User
+from crowdcat.models import AuditEvent, Entry, EntryStatus, FieldKind, ItemStatus, Role, User
 from crowdcat.services.errors import Conflict, Forbidden, ServiceError
 from crowdcat.services.review import decisions as review
 from crowdcat.services.review.queue import (
@@ -138,7 +138,7 @@ def test_two_sessions_racing_cannot_overwrite(app, session, factory, rf):
     try:
         stale_entry = other.get(Entry, entry.id)
         stale_reviewer = other.get(User, second.id)
-        _ = stale_entry.page.project.fields
+        _ = stale_entry.item.project.fields
         other.commit()
         review.approve(session, entry, first, {"title": "第一位"}, entry.version)
         session.commit()
@@ -163,7 +163,7 @@ def test_send_back_reopens_the_page_for_more_keying(session, factory, rf, review
     session.commit()
     entry = session.get(Entry, entry.id)
     assert entry.status == EntryStatus.KEYING
-    assert entry.page.status == PageStatus.KEYING and entry.page.wanted == 4
+    assert entry.item.status == ItemStatus.KEYING and entry.item.wanted == 4
     [event] = _events(session, entry)
     assert event.action == "entry.send_back" and event.reason == "題名難辨，請再著錄"
     assert event.before["page_wanted"] == 2 and event.after["page_wanted"] == 4

@@ -13,7 +13,7 @@ from flask import current_app
 from PIL import Image
 from sqlalchemy import select
 
-from crowdcat.models import Access, AuditEvent, Page
+from crowdcat.models import Access, AuditEvent, Item
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.projects.templates import REPUBLIC_FILE_LEVEL
 from crowdcat.services.scans import derivatives
@@ -29,9 +29,9 @@ def _importer(session, project, **kw) -> Importer:
     return Importer(session, project, storage_for(current_app.config), **kw)
 
 
-def _pages(session, project) -> list[Page]:
-    return list(session.scalars(select(Page).where(Page.project_id == project.id)
-                                .order_by(Page.sequence)))
+def _pages(session, project) -> list[Item]:
+    return list(session.scalars(select(Item).where(Item.project_id == project.id)
+                                .order_by(Item.sequence)))
 
 
 def _multipage_tiff(count: int) -> bytes:
@@ -78,7 +78,7 @@ def test_pages_record_size_hash_name_and_access_and_have_derivatives(session, fa
     data = scan((640, 900), seed=5)
     outcome = _importer(session, project, access=Access.RESTRICTED).import_one(
         Source("a.jpg", lambda: data))
-    page = session.get(Page, outcome.page_ids[0])
+    page = session.get(Item, outcome.item_ids[0])
     assert (page.width, page.height, page.byte_size) == (640, 900, len(data))
     assert page.access == Access.RESTRICTED and page.original_name == "a.jpg"
     storage = storage_for(current_app.config)

@@ -1,4 +1,5 @@
-"""Scanned pages and the reservations that hand them to volunteers."""
+"""Items (件, an archival file of one or more scanned images) and the reservations that hand
+them to volunteers."""
 from __future__ import annotations
 
 import enum
@@ -19,7 +20,7 @@ NOT_FULL_SQL = {"postgresql": "'1970-01-01 00:00:00+00'", "sqlite": "'1970-01-01
 
 
 class Access(enum.StrEnum):
-    """Who may see a page: open pages go to the crowd, restricted ones to staff only."""
+    """Who may see a page: open items go to the crowd, restricted ones to staff only."""
 
     OPEN = "open"
     RESTRICTED = "restricted"
@@ -52,7 +53,7 @@ class CrowdRule:
         return self.page_allows(access) and self.project_allows(project_status)
 
     def page_sql(self, access_column: Any) -> sa.ColumnElement[bool]:
-        """The page's half as SQL of a pages.access column (ORM attribute or Core column)."""
+        """The page's half as SQL of a items.access column (ORM attribute or Core column)."""
         return access_column == sa.literal_column(f"'{self.access.value}'")
 
     def project_sql(self, status_column: Any) -> sa.ColumnElement[bool]:
@@ -76,30 +77,27 @@ OPEN_TO_CROWD = CrowdRule(access=Access.OPEN, project_status=ProjectStatus.ACTIV
 OPEN_FOR_KEYING = f"status = 'keying' AND {OPEN_TO_CROWD.page_predicate}"
 
 
-class PageStatus(enum.StrEnum):
+class ItemStatus(enum.StrEnum):
     """Whether a page still wants keying."""
 
     KEYING = "keying"
     DONE = "done"
 
 
-class Page(Base):
-    """One scanned image of a project, keyed into one catalog entry."""
+class Item(Base):
+    """One archival file (件) of a project: its ordered images (頁), keyed into one entry."""
 
-    __tablename__ = "pages"
+    __tablename__ = "items"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(sa.ForeignKey("projects.id", ondelete="CASCADE"))
     sequence: Mapped[int]
-    image_key: Mapped[str] = mapped_column(sa.String(200))
-    content_hash: Mapped[str] = mapped_column(sa.String(64))
-    width: Mapped[int]
-    height: Mapped[int]
-    byte_size: Mapped[int] = mapped_column(sa.BigInteger)
-    original_name: Mapped[str] = mapped_column(sa.String(500))
+    # The item's name as delivered (its sub-folder, file-name stem or manifest label): what
+    # groups images into it on a re-import, and what staff see of it before it is described.
+    reference: Mapped[str] = mapped_column(sa.String(500), default="")
     access: Mapped[Access] = mapped_column(enum_column(Access, "access"), default=Access.OPEN)
-    status: Mapped[PageStatus] = mapped_column(
-        enum_column(PageStatus, "page_status"), default=PageStatus.KEYING
+    status: Mapped[ItemStatus] = mapped_column(
+        enum_column(ItemStatus, "item_status"), default=ItemStatus.KEYING
     )
     # Counters kept by the submission service so that "next page" needs no aggregate.
     submission_count: Mapped[int] = mapped_column(default=0)
@@ -116,25 +114,29 @@ class Page(Base):
     full_until: Mapped[datetime] = mapped_column(default=NOT_FULL)
 
     project: Mapped[Project] = relationship()
+    # The item's images in their order (頁 1, 2, ...).
+    images: Mapped[list[Image]] = relationship(
+        back_populates="item", order_by="Image.position", cascade="all, delete-orphan",
+        passive_deletes=True)
 
     __table_args__ = (
         sa.UniqueConstraint("project_id", "sequence"),
-        sa.UniqueConstraint("project_id", "content_hash"),
+        # Import finds the item an image belongs to by its reference.
+        sa.Index("ix_items_project_reference", "project_id", "reference"),
         # The parent key of the (page_id, project_id) foreign keys of reservations, submissions
         # and entries (migration 0005): their project is always their page's project. A unique
         # index, not a constraint: SQLite would have to rebuild this table to add a constraint.
-        sa.Index("uq_pages_id_project_id", "id", "project_id", unique=True),
+        sa.Index("uq_items_id_project_id", "id", "project_id", unique=True),
         sa.CheckConstraint("submission_count >= 0", name="submission_count_non_negative"),
         sa.CheckConstraint("wanted >= 1", name="wanted_positive"),
-        sa.CheckConstraint("width > 0 AND height > 0", name="size_positive"),
         # The assignment scan (keying_sql.candidate(), migration 0004): pages open for keying
         # and not known to be full, in assignment order; and those whose filling holds lapsed.
-        sa.Index("ix_pages_free", "project_id", sa.text("submission_count DESC"), "sequence",
+        sa.Index("ix_items_free", "project_id", sa.text("submission_count DESC"), "sequence",
                  postgresql_where=sa.text(f"{OPEN_FOR_KEYING} AND full_until = "
                                           f"{NOT_FULL_SQL['postgresql']}"),
                  sqlite_where=sa.text(f"{OPEN_FOR_KEYING} AND full_until = "
                                       f"{NOT_FULL_SQL['sqlite']}")),
-        sa.Index("ix_pages_lapsed", "project_id", "full_until",
+        sa.Index("ix_items_lapsed", "project_id", "full_until",
                  postgresql_where=sa.text(f"{OPEN_FOR_KEYING} AND full_until > "
                                           f"{NOT_FULL_SQL['postgresql']}"),
                  sqlite_where=sa.text(f"{OPEN_FOR_KEYING} AND full_until > "
@@ -142,14 +144,45 @@ class Page(Base):
     )
 
 
-def page_project_key() -> sa.ForeignKeyConstraint:
-    """(page_id, project_id) -> the page's (id, project_id): a row's project is its page's.
+class Image(Base):
+    """One scanned image (頁) of an item, at its place in the item."""
 
-    It stands for the foreign keys to pages and to projects both (the page's own key to its
+    __tablename__ = "images"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column()
+    project_id: Mapped[int]  # always the item's project (item_project_key())
+    # 1, 2, ... within the item: the order a reader turns the pages in.
+    position: Mapped[int]
+    image_key: Mapped[str] = mapped_column(sa.String(200))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    width: Mapped[int]
+    height: Mapped[int]
+    byte_size: Mapped[int] = mapped_column(sa.BigInteger)
+    original_name: Mapped[str] = mapped_column(sa.String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    item: Mapped[Item] = relationship(back_populates="images", foreign_keys=[item_id])
+
+    __table_args__ = (
+        sa.ForeignKeyConstraint(["item_id", "project_id"], ["items.id", "items.project_id"],
+                                ondelete="CASCADE"),
+        # A scan is imported once per project (idempotent imports, by content).
+        sa.UniqueConstraint("project_id", "content_hash"),
+        sa.UniqueConstraint("item_id", "position"),
+        sa.CheckConstraint("width > 0 AND height > 0", name="size_positive"),
+        sa.CheckConstraint("position >= 1", name="position_positive"),
+    )
+
+
+def item_project_key() -> sa.ForeignKeyConstraint:
+    """(item_id, project_id) -> the item's (id, project_id): a row's project is its item's.
+
+    It stands for the foreign keys to items and to projects both (the item's own key to its
     project, deleted with it, covers the second): one check per inserted row, and no lock on
     the project row by every transaction that inserts one.
     """
-    return sa.ForeignKeyConstraint(["page_id", "project_id"], ["pages.id", "pages.project_id"],
+    return sa.ForeignKeyConstraint(["item_id", "project_id"], ["items.id", "items.project_id"],
                                    ondelete="CASCADE")
 
 
@@ -159,18 +192,18 @@ class Reservation(Base):
     __tablename__ = "reservations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    page_id: Mapped[int] = mapped_column()
+    item_id: Mapped[int] = mapped_column()
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
     # Always the page's project (page_project_key()); kept for the one-hold-per-project rule.
     project_id: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
 
-    page: Mapped[Page] = relationship(foreign_keys=[page_id])
+    item: Mapped[Item] = relationship(foreign_keys=[item_id])
 
     __table_args__ = (
-        page_project_key(),
+        item_project_key(),
         # A volunteer holds at most one page of a project at a time.
         sa.UniqueConstraint("user_id", "project_id"),
-        sa.Index("ix_reservations_page_expires", "page_id", "expires_at"),
+        sa.Index("ix_reservations_item_expires", "item_id", "expires_at"),
     )
