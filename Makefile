@@ -37,6 +37,8 @@ migrate: install
 
 demo: migrate
 	$(BIN)/crowdcat demo --if-empty
+	@# The demo's machine readings (offline OCR), once: a rerun reads only what is missing.
+	$(BIN)/crowdcat ocr republic-files-demo --only-missing
 
 run: demo
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --threads $(THREADS) --access-logfile - wsgi:app

@@ -135,6 +135,11 @@ def _fonds(creator: str) -> str:
     return f"L{60 + 7 * others.index(creator):03d}"
 
 
+# Records scanned as several pages (record index -> images): a 呈 of four pages whose seal
+# and date stand on its last page, a 代電 of two; the others are single pages, e.g. the 公函.
+MULTI_PAGE: dict[int, int] = {1: 4, 13: 2}
+
+
 def _build(seed: int = 1937) -> list[dict[str, Any]]:
     """Build the demo records from the curated sources with seeded details."""
     rng = random.Random(seed)
@@ -162,7 +167,8 @@ def _build(seed: int = 1937) -> list[dict[str, Any]]:
             "doc_no": doc_no,
             "recipient": recipient,
             "date": _date(rng, year, i % 5),
-            "pages": rng.randint(1, 12),
+            # A multi-page document's 頁數 is its number of scanned pages.
+            "pages": MULTI_PAGE.get(i, rng.randint(1, 12)),
             "doc_type": doc_type,
             "classification": classification,
             "language": "漢語",
@@ -172,6 +178,11 @@ def _build(seed: int = 1937) -> list[dict[str, Any]]:
 
 
 DEMO_RECORDS: list[dict[str, Any]] = _build()
+
+
+def image_count(index: int) -> int:
+    """How many scanned pages (images) the record at `index` has."""
+    return MULTI_PAGE.get(index, 1)
 
 
 def subject(record: dict[str, Any]) -> str:

@@ -14,6 +14,7 @@ from crowdcat.demo.content import (
     DEMO_RECORDS,
     LABELS,
     body_text,
+    image_count,
     seal_text,
     signer,
     subject,
@@ -59,8 +60,16 @@ def _archive_stamp(sheet: Sheet, record: dict[str, Any], x: float, y: float, val
                    kind=value_kind, anchor="mm")
 
 
-def _document(sheet: Sheet, record: dict[str, Any], index: int, kind: str) -> None:
-    """Lay out a document's first page in vertical columns, right to left."""
+def _document(sheet: Sheet, record: dict[str, Any], index: int, kind: str,
+              part: str = "whole") -> None:
+    """Lay out a document page in vertical columns, right to left.
+
+    part: "whole" (a one-page document), or of a longer one "first" (head and body, no
+    signature), "middle" (the body continued) or "last" (its end: signature, date, seal).
+    """
+    if part in ("middle", "last"):
+        _continued(sheet, record, index, kind, last=part == "last")
+        return
     top, bottom, size = 330, HEIGHT - 150, 44
     pitch = size * 1.5
     head_left = WIDTH - 90 - 120.0
@@ -84,13 +93,33 @@ def _document(sheet: Sheet, record: dict[str, Any], index: int, kind: str) -> No
     sheet.vtext(x, top, prefix + record["recipient"], size, kind=kind)
     x, _ = sheet.vtext(x - pitch, top + size, body_text(record), size, kind=kind,
                        bottom=bottom, column_gap=1.5)
-    x -= pitch
+    if part == "first":
+        return
+    _signature(sheet, record, index, kind, x - pitch)
+
+
+def _signature(sheet: Sheet, record: dict[str, Any], index: int, kind: str, x: float) -> None:
+    """The signing line, the date and the issuing body's seal, from column `x` leftwards."""
+    bottom, size = HEIGHT - 150, 44
+    pitch = size * 1.5
     line = signer(record, index)
     sheet.vtext(x, bottom - len(line) * size * 1.12, line, size, kind=kind)
     x -= pitch
     y_date = bottom - len(record["date"]) * size * 1.05 - 20
     sheet.vtext(x, y_date, record["date"], size, kind=kind, pitch=1.05)
     sheet.seal((x - 122, y_date + 120 + index % 4 * 30), seal_text(record), 220)
+
+
+def _continued(sheet: Sheet, record: dict[str, Any], index: int, kind: str, *,
+               last: bool) -> None:
+    """A following page: the body goes on; the last page ends with the signature."""
+    top, bottom, size = 330, HEIGHT - 150, 44
+    pitch = size * 1.5
+    x = WIDTH - 90 - 60.0
+    text = body_text(record) if not last else body_text(record)[-12:]
+    x, _ = sheet.vtext(x, top, text, size, kind=kind, bottom=bottom, column_gap=1.5)
+    if last:
+        _signature(sheet, record, index, kind, x - pitch)
 
 
 def _cover(sheet: Sheet, record: dict[str, Any], kind: str) -> None:
@@ -160,22 +189,23 @@ def _catalog(sheet: Sheet, record: dict[str, Any], kind: str) -> None:
             sheet.line([(x, top), (x, top + head_h + rows * row_h)])
 
 
-def render_with_text(record: dict[str, Any], index: int, *, style: str
-                     ) -> tuple[Image.Image, list[str]]:
-    """Render one page; also return the strings drawn on it, in drawing order."""
+def render_with_text(record: dict[str, Any], index: int, *, style: str, part: str = "whole",
+                     page: int = 1) -> tuple[Image.Image, list[str]]:
+    """Render one page (`page` of its document); also return the strings drawn on it."""
     if style not in STYLES:
         raise ValueError(f"unknown style {style!r}; expected one of {STYLES}")
-    rng = random.Random(f"crowdcat-demo-{index}-{style}")
+    seed = f"crowdcat-demo-{index}-{style}" + ("" if part == "whole" else f"-{part}-{page}")
+    rng = random.Random(seed)
     hand = style == "handwritten" or (style != "typed" and index % 3 != 0)
     kind = "kai" if hand else "song"
     sheet = Sheet(rng, hand=hand)
     if style in ("typed", "handwritten"):
-        _document(sheet, record, index, kind)
+        _document(sheet, record, index, kind, part)
     elif style == "cover":
         _cover(sheet, record, kind)
     else:
         _catalog(sheet, record, kind)
-    if record["classification"] != "普通":
+    if record["classification"] != "普通" and part in ("whole", "first"):
         corner = {"catalog": (WIDTH - 230, 90), "cover": (125, 130)}.get(style, (130, 90))
         sheet.box_stamp(corner, record["classification"], 44)
     faint = rng.random() < 0.2
@@ -183,20 +213,31 @@ def render_with_text(record: dict[str, Any], index: int, *, style: str
     return sheet.finish(faint=faint, angle=angle), sheet.drawn
 
 
-def render_page(record: dict[str, Any], index: int, *, style: str) -> Image.Image:
+def render_page(record: dict[str, Any], index: int, *, style: str, part: str = "whole",
+                page: int = 1) -> Image.Image:
     """Render one demo page image (deterministic for a given record, index and style)."""
-    return render_with_text(record, index, style=style)[0]
+    return render_with_text(record, index, style=style, part=part, page=page)[0]
 
 
-def filename(index: int) -> str:
-    """Return the image file name for a zero-based record index, e.g. demo-001.jpg."""
-    return f"demo-{index + 1:03d}.jpg"
+def filename(index: int, page: int = 0) -> str:
+    """The image file name of a record (zero-based), e.g. demo-001.jpg; of a multi-page
+    record's page (one-based), e.g. demo-002-03.jpg."""
+    return f"demo-{index + 1:03d}.jpg" if not page else f"demo-{index + 1:03d}-{page:02d}.jpg"
 
 
-def render_all() -> Iterator[tuple[str, bytes]]:
-    """Yield (file name, JPEG bytes) for every demo record, in record order."""
+def _parts(count: int) -> list[str]:
+    """The parts of a document of `count` pages, in order."""
+    return ["whole"] if count == 1 else ["first", *["middle"] * (count - 2), "last"]
+
+
+def render_all() -> Iterator[tuple[str, str, bytes]]:
+    """Yield (item reference, file name, JPEG bytes) for every demo page, in record order."""
     for index, record in enumerate(DEMO_RECORDS):
-        image = render_page(record, index, style=style_for(record, index))
-        buffer = io.BytesIO()
-        image.save(buffer, "JPEG", quality=JPEG_QUALITY)
-        yield filename(index), buffer.getvalue()
+        count = image_count(index)
+        for page, part in enumerate(_parts(count), start=1):
+            image = render_page(record, index, style=style_for(record, index), part=part,
+                                page=page)
+            buffer = io.BytesIO()
+            image.save(buffer, "JPEG", quality=JPEG_QUALITY)
+            yield filename(index).removesuffix(".jpg"), \
+                filename(index, page if count > 1 else 0), buffer.getvalue()

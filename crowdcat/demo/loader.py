@@ -118,7 +118,8 @@ def _import_pages(session: Session, project: Project, storage: LocalStorage,
                   admin: User) -> list[Item]:
     """Render and import the page images; classified files are restricted to staff."""
     importer = Importer(session, project, storage, actor=admin)
-    sources = [Source(name, read=lambda data=data: data) for name, data in render_all()]
+    sources = [Source(name, read=lambda data=data: data, item=reference)
+               for reference, name, data in render_all()]
     report = importer.run(sources)
     if report.rejected:
         raise RuntimeError(f"demo images rejected: {report.rejected}")

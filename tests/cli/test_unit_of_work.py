@@ -23,7 +23,8 @@ def small_scans(monkeypatch):  # noqa: ANN001, ANN201
         for index, _record in enumerate(content.DEMO_RECORDS):
             buffer = io.BytesIO()
             Image.new("RGB", (64, 64), (index * 8, 255 - index * 8, 90)).save(buffer, "JPEG")
-            yield images.filename(index), buffer.getvalue()
+            yield images.filename(index).removesuffix(".jpg"), images.filename(index), \
+                buffer.getvalue()
 
     monkeypatch.setattr(loader, "render_all", render_all)
 

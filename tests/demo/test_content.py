@@ -14,7 +14,10 @@ from crowdcat.demo.content import (
     DOC_TYPES,
     FIELD_KEYS,
     LANGUAGES,
+    MULTI_PAGE,
     all_characters,
+    image_count,
+    seal_text,
 )
 from crowdcat.demo.images import (
     STYLES,
@@ -37,7 +40,7 @@ def _glyph(kind: str, ch: str) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def pages() -> list[tuple[str, bytes]]:
+def pages() -> list[tuple[str, str, bytes]]:
     """Render the whole demo once for the tests in this module."""
     return list(render_all())
 
@@ -83,15 +86,32 @@ def test_dates_come_in_mixed_typed_forms() -> None:
     assert any(not d.endswith("日") for d in dates)
 
 
-def test_render_all_yields_valid_jpegs(pages: list[tuple[str, bytes]]) -> None:
-    assert [name for name, _ in pages] == [f"demo-{i:03d}.jpg" for i in range(1, 31)]
-    for _, data in pages:
+def test_render_all_yields_valid_jpegs(pages: list[tuple[str, str, bytes]]) -> None:
+    names = [name for _, name, _ in pages]
+    assert names[:6] == ["demo-001.jpg", "demo-002-01.jpg", "demo-002-02.jpg",
+                         "demo-002-03.jpg", "demo-002-04.jpg", "demo-003.jpg"]
+    assert len(names) == len(DEMO_RECORDS) + sum(n - 1 for n in MULTI_PAGE.values())
+    assert [item for item, _, _ in pages].count("demo-002") == 4
+    for _, _, data in pages:
         with Image.open(io.BytesIO(data)) as image:
             assert image.format == "JPEG"
             assert image.size == (WIDTH, HEIGHT)
             assert image.mode == "RGB"
             image.load()
-    assert sum(len(data) for _, data in pages) < 10 * 1024 * 1024
+    assert sum(len(data) for _, _, data in pages) < 10 * 1024 * 1024
+
+
+def test_a_multi_page_document_has_its_date_and_seal_on_its_last_page() -> None:
+    for index, count in MULTI_PAGE.items():
+        record = DEMO_RECORDS[index]
+        assert record["pages"] == count == image_count(index)
+        style = style_for(record, index)
+        first = "".join(render_with_text(record, index, style=style, part="first")[1])
+        last = "".join(render_with_text(record, index, style=style, part="last")[1])
+        assert record["title"] in first and record["date"] not in first
+        assert seal_text(record) not in first
+        assert record["date"] in last and seal_text(record) in last
+        assert record["title"] not in last
 
 
 def test_pages_print_the_record_and_only_covered_characters() -> None:
