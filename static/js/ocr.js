@@ -2,7 +2,8 @@
    the scan (OpenSeadragon overlays) and as a list in reading order; clicking a line or its box
    copies its text into the field last typed in (Alt+click appends). Alt+N picks the lines
    nearest the centre of the view in turn, Alt+Enter copies the picked one (Alt+Shift+Enter
-   appends). Nothing is fetched until the toggle is on; the text is never submitted by itself. */
+   appends). Nothing is fetched until the toggle is on; the text is never submitted by itself.
+   On an item of several images the reading follows the page the viewer shows ("viewer:page"). */
 (function () {
   "use strict";
 
@@ -14,7 +15,9 @@
   var status = document.getElementById("ocr-status");
   var form = document.getElementById("keying-form") || document;
   var STORE_KEY = "crowdcat:ocr-on";
-  var reading = null;   // the JSON of /scans/<id>/text once loaded
+  var reading = null;   // the JSON of /scans/<id>/text of the page shown, once loaded
+  var readings = {};    // by text URL: the pages already read while the screen is open
+  var opening = false;  // a page is being opened in the viewer: its boxes come on "open"
   var boxes = [];       // overlay elements, by line index
   var lastField = null;
   var picked = -1;
@@ -75,7 +78,7 @@
 
   function drawBoxes() {
     var osd = viewer();
-    if (!osd || !reading || boxes.length) return;
+    if (!osd || !reading || boxes.length || opening) return;
     var item = osd.world.getItemAt(0);
     reading.lines.forEach(function (line, i) {
       var el = document.createElement("div");
@@ -114,7 +117,7 @@
     if (hooked || !figure || !figure.viewer) return;
     hooked = true;
     var osd = figure.viewer;
-    osd.addHandler("open", function () { if (isOn()) drawBoxes(); });
+    osd.addHandler("open", function () { opening = false; if (isOn()) drawBoxes(); });
     osd.addHandler("canvas-click", function (event) {
       if (!isOn() || !reading || !event.quick || !boxes.length) return;
       var index = lineAt(osd, event.position);
@@ -150,9 +153,12 @@
     hookViewer();
     if (reading) { panel.hidden = !reading.lines.length; drawBoxes(); summary(); return; }
     say(msg("Loading"));
-    fetch(root.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    var url = root.dataset.url;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
       .then(function (data) {
+        readings[url] = data;
+        if (url !== root.dataset.url) return;  // the volunteer turned the page meanwhile
         reading = data;
         if (!isOn()) return;
         fillList();
@@ -160,7 +166,7 @@
         drawBoxes();
         summary();
       })
-      .catch(function () { say(msg("Failed")); });
+      .catch(function () { if (url === root.dataset.url) say(msg("Failed")); });
   }
 
   function summary() {
@@ -178,6 +184,22 @@
     if (on) { show(); } else { panel.hidden = true; clearBoxes(); say(""); picked = -1; }
   }
   toggle.addEventListener("click", function () { setOn(!isOn()); });
+
+  // The viewer turned to another page of the item: its own reading, boxes and list.
+  document.addEventListener("viewer:page", function (event) {
+    if (!event.detail || !event.detail.textUrl || event.detail.textUrl === root.dataset.url) return;
+    hookViewer();
+    clearBoxes();
+    opening = true;
+    picked = -1;
+    ring = [];
+    root.dataset.url = event.detail.textUrl;
+    reading = readings[root.dataset.url] || null;
+    list.textContent = "";
+    if (!isOn()) return;
+    if (reading) fillList();
+    show();
+  });
 
   function nearCentre() {
     var osd = viewer();

@@ -1,7 +1,11 @@
-/* crowdcat scan viewer: OpenSeadragon over the page's IIIF service, with rotate,
-   fit width, brightness/contrast and invert. Keys never fire while typing in a field.
+/* crowdcat scan viewer: OpenSeadragon over the IIIF service of an item's images, one page
+   at a time, with rotate, fit width, brightness/contrast and invert. An item of several
+   images has a page strip, "page 2 / 4", buttons and PageUp/PageDown to turn pages; each
+   page keeps its own rotation, filters and zoom while the screen stays open. Keys never fire
+   while typing in a field, except PageUp/PageDown (not in a text area or list).
    Each <figure class="viewer"> gets `figure.viewer` (the OpenSeadragon viewer) and reports
-   its state in data-state (loading|ready|error), data-rotation and data-invert. */
+   its state in data-state (loading|ready|error), data-page, data-image-id, data-rotation and
+   data-invert; turning a page dispatches "viewer:page" on it (detail: page, imageId, textUrl). */
 (function () {
   "use strict";
   if (window.crowdcatViewer) return; // the macro may be used more than once on a page
@@ -13,11 +17,31 @@
     return !!target.closest("input, textarea, select, [contenteditable=''], [contenteditable='true']");
   }
 
+  // PageUp/PageDown turn pages even from a one-line field; a text area or list keeps them.
+  function keepsPageKeys(target) {
+    if (!target || !target.closest) return false;
+    return !!target.closest("textarea, select, [contenteditable=''], [contenteditable='true']");
+  }
+
+  function fresh() { return { steps: 0, fine: 0, brightness: 100, contrast: 100, invert: false, bounds: null }; }
+
+  function fill(template, values) {
+    return Object.keys(values).reduce(function (text, k) { return text.replace("{" + k + "}", values[k]); }, template || "");
+  }
+
   function setup(figure) {
     var canvas = figure.querySelector(".viewer-canvas");
     var fallback = figure.querySelector(".viewer-fallback");
     var toolbar = figure.querySelector(".viewer-toolbar");
-    var state = { steps: 0, fine: 0, brightness: 100, contrast: 100, invert: false };
+    var thumbs = Array.prototype.slice.call(figure.querySelectorAll(".viewer-thumb"));
+    var label = figure.querySelector(".viewer-page-label");
+    var prev = figure.querySelector("[data-action=page-prev]");
+    var next = figure.querySelector("[data-action=page-next]");
+    var total = thumbs.length || 1;
+    var current = 1;
+    var states = {};  // by image id: each page's own view, kept while the screen is open
+    var state = fresh();
+    states[figure.dataset.imageId] = state;
 
     var osd = OpenSeadragon({
       element: canvas,
@@ -36,10 +60,13 @@
     figure.viewer = osd;
 
     osd.addHandler("open", function () {
-      if (fallback) fallback.remove();
+      if (fallback) { fallback.remove(); fallback = null; }
       toolbar.hidden = false;
+      if (prev) prev.hidden = false;
+      if (next) next.hidden = false;
       var keys = figure.querySelector(".viewer-keys");
       if (keys) keys.hidden = false;
+      restore();
     });
     osd.addHandler("tile-drawn", function () {
       if (figure.dataset.state !== "ready") figure.dataset.state = "ready";
@@ -50,8 +77,8 @@
 
     function rotation() { return state.steps * 90 + state.fine; }
 
-    function applyRotation() {
-      osd.viewport.setRotation(rotation());
+    function applyRotation(immediately) {
+      osd.viewport.setRotation(rotation(), !!immediately);
       figure.dataset.rotation = String(rotation());
     }
 
@@ -64,10 +91,53 @@
       if (button) button.setAttribute("aria-pressed", String(state.invert));
     }
 
+    function showControls() {
+      var values = { "fine-rotation": state.fine, brightness: state.brightness, contrast: state.contrast };
+      figure.querySelectorAll("input[type=range][data-control]").forEach(function (input) {
+        input.value = String(values[input.dataset.control]);
+      });
+    }
+
+    // A page just opened: its own rotation, filters and zoom (or the whole page, the first time).
+    function restore() {
+      applyRotation(true);
+      applyFilters();
+      showControls();
+      if (state.bounds) osd.viewport.fitBounds(state.bounds, true);
+      else osd.viewport.goHome(true);
+    }
+
     function fitWidth() {
       // Quarter turns swap what is "across": fit the image's height to the view's width.
       var sideways = ((state.steps % 2) + 2) % 2 === 1;
       if (sideways) osd.viewport.fitVertically(); else osd.viewport.fitHorizontally();
+    }
+
+    function turnTo(n) {
+      if (!thumbs.length || n < 1 || n > total || n === current) return;
+      if (osd.world.getItemCount()) state.bounds = osd.viewport.getBounds(true);
+      var thumb = thumbs[n - 1];
+      current = n;
+      var id = thumb.dataset.imageId;
+      state = states[id] || (states[id] = fresh());
+      figure.dataset.page = String(n);
+      figure.dataset.imageId = id;
+      figure.dataset.infoUrl = thumb.dataset.infoUrl;
+      figure.dataset.textUrl = thumb.dataset.textUrl;
+      figure.dataset.state = "loading";
+      thumbs.forEach(function (t, i) {
+        if (i === n - 1) t.setAttribute("aria-current", "page"); else t.removeAttribute("aria-current");
+      });
+      thumb.scrollIntoView({ block: "nearest", inline: "nearest" });
+      var values = { n: n, total: total };
+      if (label) label.textContent = fill(figure.dataset.msgPage, values);
+      canvas.setAttribute("aria-label", fill(figure.dataset.msgScan, values));
+      if (prev) prev.disabled = n === 1;
+      if (next) next.disabled = n === total;
+      figure.dispatchEvent(new CustomEvent("viewer:page", {
+        bubbles: true, detail: { page: n, imageId: id, textUrl: thumb.dataset.textUrl }
+      }));
+      osd.open(thumb.dataset.infoUrl);
     }
 
     var actions = {
@@ -79,15 +149,21 @@
       "rotate-right": function () { state.steps = (state.steps + 1) % 4; applyRotation(); },
       "invert": function () { state.invert = !state.invert; applyFilters(); },
       "reset": function () {
-        state = { steps: 0, fine: 0, brightness: 100, contrast: 100, invert: false };
-        figure.querySelectorAll("input[type=range]").forEach(function (input) {
-          input.value = input.defaultValue;
-        });
-        applyRotation(); applyFilters(); osd.viewport.goHome();
-      }
+        var kept = fresh();
+        Object.keys(kept).forEach(function (k) { state[k] = kept[k]; });
+        showControls(); applyRotation(); applyFilters(); osd.viewport.goHome();
+      },
+      "page-prev": function () { turnTo(current - 1); },
+      "page-next": function () { turnTo(current + 1); }
     };
 
-    toolbar.addEventListener("click", function (event) {
+    figure.addEventListener("click", function (event) {
+      var thumb = event.target.closest(".viewer-thumb");
+      if (thumb) {
+        event.preventDefault(); // without script the link opens the web-size image
+        turnTo(parseInt(thumb.dataset.page, 10));
+        return;
+      }
       var button = event.target.closest("[data-action]");
       if (button && actions[button.dataset.action]) actions[button.dataset.action]();
     });
@@ -101,7 +177,7 @@
 
     figure.dataset.rotation = "0";
     figure.dataset.invert = "false";
-    return { figure: figure, actions: actions };
+    return { figure: figure, actions: actions, turnTo: turnTo, pages: total };
   }
 
   var KEYS = {
@@ -109,14 +185,20 @@
     "w": "fit-width", "W": "fit-width", "r": "rotate-right", "R": "rotate-left",
     "i": "invert", "I": "invert"
   };
+  var PAGE_KEYS = { PageUp: "page-prev", PageDown: "page-next" };
 
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (typing(event.target) || !viewers.length) return;
-    var name = KEYS[event.key];
-    if (!name) return;
-    // Shift+R rotates left; a lone "r" rotates right (event.key is already case-aware).
+    if (!viewers.length) return;
     var target = viewers[viewers.length - 1];
+    var name = PAGE_KEYS[event.key];
+    if (name) {
+      if (target.pages < 2 || keepsPageKeys(event.target)) return;
+    } else {
+      name = KEYS[event.key];
+      if (!name || typing(event.target)) return;
+    }
+    // Shift+R rotates left; a lone "r" rotates right (event.key is already case-aware).
     target.actions[name]();
     event.preventDefault();
     event.stopPropagation();

@@ -40,15 +40,15 @@ def _click_box(page, index: int, *, alt: bool = False) -> None:  # noqa: ANN001
 def test_click_a_recognised_line_to_copy_it_into_the_focused_field(browser_page, factory,
                                                                    session):
     project = factory.project()
-    scan_page = import_page(session, project, jpeg(text_image(size=60)), "p1.jpg")
-    pipeline.read_page(session, storage_for(current_app.config), scan_page,
+    image = import_page(session, project, jpeg(text_image(size=60)), "p1.jpg").images[0]
+    pipeline.read_page(session, storage_for(current_app.config), image,
                        get_engine(DEFAULT_ENGINE))  # a real reading
     session.commit()
     volunteer = factory.user()
     page = browser_page
     _log_in(page, volunteer.email)
     page.goto(f"/projects/{project.slug}/key")
-    expect(page).to_have_url(re.compile(f"/pages/{scan_page.id}$"))
+    expect(page).to_have_url(re.compile(f"/pages/{image.item_id}$"))
     expect(page.locator("figure.viewer")).to_have_attribute("data-state", "ready")
 
     toggle = page.locator("#ocr-toggle")

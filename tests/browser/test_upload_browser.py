@@ -5,7 +5,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from crowdcat.models import Item, Role
+from crowdcat.models import Image, Role
 from tests.browser.test_viewer_browser import _log_in
 from tests.factories_scans import scan
 
@@ -31,6 +31,6 @@ def test_upload_several_files_with_progress_and_reasons(browser_page, factory, s
     expect(browser_page.locator("tr.result-imported progress").first).to_have_attribute(
         "value", "100")
     session.rollback()  # end the test's transaction: see what the server committed
-    names = session.scalars(select(Item.original_name).where(Item.project_id == project.id)
-                            .order_by(Item.sequence)).all()
+    names = session.scalars(select(Image.original_name).where(Image.project_id == project.id)
+                            .order_by(Image.id)).all()
     assert names == ["卷1-2.jpg", "卷1-10.png"]
