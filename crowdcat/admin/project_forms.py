@@ -103,6 +103,8 @@ class FieldForm(SafeTextForm):
     keyed = BooleanField(_l("Keyed by volunteers"), default=True)
     choices = TextAreaField(_l("Choices (one per line)"), validators=[Length(max=5000)])
     fold_variants = BooleanField(_l("Treat Traditional and Simplified characters as equal"))
+    fold_forms = BooleanField(_l("Treat variant forms of a character as equal (爲/為, 着/著, "
+                                 "裏/裡, 綫/線 …)"))
     fuzzy_threshold = IntegerField(_l("Group near-equal long text from similarity (50–100)"),
                                    validators=[Optional()])
     blank_values = StringField(_l("Values that mean “empty” (separated by commas)"),
@@ -121,6 +123,7 @@ class FieldForm(SafeTextForm):
             "required": self.required.data, "keyed": self.keyed.data,
             "choices": [c for c in (self.choices.data or "").splitlines() if c.strip()],
             "options": {"fold_variants": self.fold_variants.data,
+                        "fold_forms": self.fold_forms.data,
                         "fuzzy_threshold": self.fuzzy_threshold.data,
                         "blank_values": LIST_SPLIT.split(self.blank_values.data or ""),
                         "default": self.default.data or ""},
@@ -135,6 +138,7 @@ class FieldForm(SafeTextForm):
         self.required.data, self.keyed.data = spec.required, spec.keyed
         self.choices.data = "\n".join(spec.choices)
         self.fold_variants.data = bool(spec.options.get("fold_variants"))
+        self.fold_forms.data = bool(spec.options.get("fold_forms"))
         self.fuzzy_threshold.data = spec.options.get("fuzzy_threshold")
         self.blank_values.data = ", ".join(spec.options.get("blank_values", []))
         self.default.data = spec.options.get("default", "")

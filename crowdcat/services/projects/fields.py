@@ -39,6 +39,8 @@ def clean_options(options: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if options.get("fold_variants"):
         out["fold_variants"] = True
+    if options.get("fold_forms") in (True, "on"):  # variant forms: reconciliation.variants
+        out["fold_forms"] = True
     for name in COMPARISON_SWITCHES:
         value = options.get(name)
         if value in (True, "on"):

@@ -35,6 +35,7 @@ class FieldRule(Protocol):
 
     kind: str
     fold_variants: bool
+    fold_forms: bool
     fuzzy_threshold: int
     loose: bool | None
     contain: bool | None
@@ -71,7 +72,7 @@ def _classes(
         if not key:
             continue
         for index in indices:
-            loose = loose_key(typed[index], rule.fold_variants)
+            loose = loose_key(typed[index], rule.fold_variants, rule.fold_forms)
             if not loose:
                 continue
             other = first_with.setdefault(loose, key)

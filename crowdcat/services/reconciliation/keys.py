@@ -50,9 +50,11 @@ MAX_GAPS = 3
 # Small caches: these run only for fields whose votes differ, where values rarely repeat; they
 # help the Hypothesis-sized repeats and keep memory flat over hundreds of thousands of pages.
 @lru_cache(maxsize=4096)
-def loose_key(typed: str, fold_variants: bool = False) -> str:
+def loose_key(typed: str, fold_variants: bool = False, fold_forms: bool = False) -> str:
     """Return the loose equality key of a typed text value ("" when it is blank)."""
-    text = normalize_text(typed.replace("\n", ";"), fold_variants=fold_variants)
+    text = normalize_text(
+        typed.replace("\n", ";"), fold_variants=fold_variants, fold_forms=fold_forms
+    )
     items = []
     for item in _JOINER.split(text):
         item = _DROP.sub("", _DIGIT_GAP.sub("#", item))

@@ -34,6 +34,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, NamedTuple, Protocol
 
+from crowdcat.services.reconciliation.variants import fold_forms as _fold_forms
+
 if TYPE_CHECKING:
     import opencc
 
@@ -73,12 +75,14 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
-def _normalize_once(value: str, fold_variants: bool) -> str:
+def _normalize_once(value: str, fold_variants: bool, fold_forms: bool = False) -> str:
     """Run the normalization pipeline a single time."""
     if value.isascii():
         # Fast path: NFKC, the punctuation table and CJK spacing cannot change ASCII text.
         return " ".join(value.lower().split())
     text = unicodedata.normalize("NFKC", _INVISIBLE.sub("", value))
+    if fold_forms:
+        text = _fold_forms(text)
     if fold_variants:
         text = _t2s().convert(text)
     text = unicodedata.normalize("NFKC", text.casefold())
@@ -90,16 +94,17 @@ def _normalize_once(value: str, fold_variants: bool) -> str:
     return text
 
 
-def normalize_text(value: str, *, fold_variants: bool = False) -> str:
-    """Return the equality key of a short or long text value."""
-    text = _normalize_once(value, fold_variants)
+def normalize_text(value: str, *, fold_variants: bool = False, fold_forms: bool = False) -> str:
+    """Return the equality key of a short or long text value; ``fold_variants`` folds
+    Traditional to Simplified, ``fold_forms`` variant forms of one character (``variants``)."""
+    text = _normalize_once(value, fold_variants, fold_forms)
     # Casefolding, NFKC and OpenCC can each re-enable another step in rare cases (a combining
     # mark meeting a new base, a converted character with a compatibility form); iterate to
     # a fixed point so that the key is idempotent.
     for _ in range(3):
         if text.isascii() or (not fold_variants and unicodedata.is_normalized("NFKC", text)):
             break
-        again = _normalize_once(text, fold_variants)
+        again = _normalize_once(text, fold_variants, fold_forms)
         if again == text:
             break
         text = again
@@ -299,11 +304,15 @@ def make_normalizer(
     fold_variants: bool = False,
     blank_values: tuple[str, ...] = (),
     choices: tuple[str, ...] = (),
+    fold_forms: bool = False,
 ) -> Callable[[str], tuple[str, bool]]:
     """Build a cached ``value -> (key, flagged)`` function for one field's settings."""
-    blank_keys = frozenset(
-        _blank_form(normalize_text(w, fold_variants=fold_variants)) for w in blank_values
-    ) - {""}
+
+    def text_key(value: str) -> str:
+        """The field's text key of a value."""
+        return normalize_text(value, fold_variants=fold_variants, fold_forms=fold_forms)
+
+    blank_keys = frozenset(_blank_form(text_key(w)) for w in blank_values) - {""}
     allowed = frozenset(unicodedata.normalize("NFKC", choice).strip() for choice in choices)
 
     # One bounded cache per field: values repeat within a field (dates, creators, page counts),
@@ -314,9 +323,7 @@ def make_normalizer(
         """Return (equality key, flagged); the key of a blank value is ""."""
         if not value or value.isspace():
             return "", False
-        if blank_keys and _blank_form(normalize_text(value, fold_variants=fold_variants)) in (
-            blank_keys
-        ):
+        if blank_keys and _blank_form(text_key(value)) in blank_keys:
             return "", False
         if kind == "select":
             key = unicodedata.normalize("NFKC", value).strip()
@@ -330,7 +337,7 @@ def make_normalizer(
             if date is not None:
                 return date.iso, False
         # An integer or date that could not be read is compared as text and flagged for review.
-        return normalize_text(value, fold_variants=fold_variants), kind in ("integer", "date")
+        return text_key(value), kind in ("integer", "date")
 
     return normalizer
 

@@ -75,6 +75,8 @@ class FieldRule:
     # Text only: None takes the kind's default (loose: text and long text; contain: long text).
     loose: bool | None = None
     contain: bool | None = None
+    # Variant forms of one character (爲/為, 綫/線) as equal, from OpenCC's tables (``variants``).
+    fold_forms: bool = False
     # value -> (key, flagged), cached per rule; built from the settings above.
     normalizer: Callable[[str], tuple[str, bool]] = field(init=False, repr=False, compare=False)
 
@@ -87,7 +89,8 @@ class FieldRule:
         if not 0 <= self.fuzzy_threshold <= 100:
             raise ValueError(f"fuzzy_threshold must be 0-100, got {self.fuzzy_threshold}")
         normalizer = make_normalizer(
-            self.kind, self.fold_variants, tuple(self.blank_values), tuple(self.choices)
+            self.kind, self.fold_variants, tuple(self.blank_values), tuple(self.choices),
+            self.fold_forms,
         )
         object.__setattr__(self, "normalizer", normalizer)  # frozen: set once, here
         text = self.kind in TEXT_KINDS
@@ -103,7 +106,9 @@ class FieldRule:
         if isinstance(threshold, bool) or not isinstance(threshold, int | float):
             raise ValueError(f"field {key!r}: fuzzy_threshold must be a number")
         switches = {}
-        for name, default in (("fold_variants", False), ("loose", None), ("contain", None)):
+        for name, default in (
+            ("fold_variants", False), ("fold_forms", False), ("loose", None), ("contain", None)
+        ):
             value = options.get(name, default)
             if value is not default and not isinstance(value, bool):
                 raise ValueError(f"field {key!r}: {name} must be true or false")
@@ -117,6 +122,7 @@ class FieldRule:
             choices=_strings(key, "choices", options.get("choices", ())),
             loose=switches["loose"],
             contain=switches["contain"],
+            fold_forms=switches["fold_forms"],
         )
 
 
