@@ -110,6 +110,8 @@ class FieldForm(SafeTextForm):
     blank_values = StringField(_l("Values that mean “empty” (separated by commas)"),
                                validators=[Length(max=500)])
     default = StringField(_l("Default value"), validators=[Length(max=200)])
+    page_count = BooleanField(_l("Count of pages: fill in the item’s number of scanned images "
+                                 "(volunteers may change it)"))
     submit = SubmitField(_l("Save field"))
 
     def values(self) -> dict[str, Any]:
@@ -126,7 +128,8 @@ class FieldForm(SafeTextForm):
                         "fold_forms": self.fold_forms.data,
                         "fuzzy_threshold": self.fuzzy_threshold.data,
                         "blank_values": LIST_SPLIT.split(self.blank_values.data or ""),
-                        "default": self.default.data or ""},
+                        "default": self.default.data or "",
+                        "page_count": self.page_count.data},
         }
 
     def fill(self, spec: Any) -> None:
@@ -142,6 +145,7 @@ class FieldForm(SafeTextForm):
         self.fuzzy_threshold.data = spec.options.get("fuzzy_threshold")
         self.blank_values.data = ", ".join(spec.options.get("blank_values", []))
         self.default.data = spec.options.get("default", "")
+        self.page_count.data = bool(spec.options.get("page_count"))
 
 
 class UploadForm(FlaskForm):

@@ -12,7 +12,7 @@ from crowdcat.extensions import db
 from crowdcat.models import Item, SkipReason, utcnow
 from crowdcat.services import access
 from crowdcat.services.errors import Conflict, NotFound, ServiceError
-from crowdcat.services.keying import assignment
+from crowdcat.services.keying import assignment, prefill
 from crowdcat.services.keying import submission as submissions
 from crowdcat.services.keying.validation import InvalidValues
 from crowdcat.services.reconciliation.normalization import parse_date
@@ -51,10 +51,13 @@ def _screen(project, page, *, values=None, errors=None, message=None, kind="erro
     """Render the keying screen (blind: only this volunteer's own typed values)."""
     specs = submissions.keyed_specs(page)
     values = values or {}
+    # Editable starting values (頁數 from the number of images); typed values come first.
+    suggested = prefill.suggested_values(specs, len(page.images))
     hints = {s.key: parse_date(values.get(s.key, "")) for s in specs if s.kind.value == "date"}
     return render_template(
         "transcribe/keying.html", project=project, page=page, specs=specs,
-        values=values, errors=errors or {}, message=message, message_kind=kind,
+        values=values, suggested=suggested, errors=errors or {}, message=message,
+        message_kind=kind,
         hints=hints, reserved_until=reserved_until, started=utcnow().isoformat(),
         from_server=bool(values), skip_reasons=SKIP_LABELS, prefix=FIELD_PREFIX,
         clear_draft=request.args.get("done", type=int),

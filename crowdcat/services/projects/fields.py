@@ -23,6 +23,8 @@ LOCALE_KEYS = ("zh_Hant", "zh_Hans", "en")
 EDITABLE = ("key", "kind", "labels", "help", "required", "keyed", "choices", "options")
 # How text values are compared (reconciliation.voting.FieldRule): absent = the kind's default.
 COMPARISON_SWITCHES = ("loose", "contain")
+# The kinds of field that may be prefilled with the item's number of images.
+PAGE_COUNT_KINDS = (FieldKind.INTEGER, FieldKind.TEXT)
 
 
 def _spec_dict(spec: FieldSpec) -> dict[str, Any]:
@@ -34,11 +36,14 @@ def _spec_dict(spec: FieldSpec) -> dict[str, Any]:
 
 
 def clean_options(options: dict[str, Any]) -> dict[str, Any]:
-    """Normalization options, checked: fold_variants, fuzzy_threshold, blank_values, default,
-    and the text comparisons loose and contain (True, False, or absent: the kind's default)."""
+    """Field options, checked: fold_variants, fuzzy_threshold, blank_values, default, the
+    text comparisons loose and contain (True, False, or absent: the kind's default), and
+    page_count (the field is prefilled with the item's number of images)."""
     out: dict[str, Any] = {}
     if options.get("fold_variants"):
         out["fold_variants"] = True
+    if options.get("page_count") in (True, "on"):
+        out["page_count"] = True
     if options.get("fold_forms") in (True, "on"):  # variant forms: reconciliation.variants
         out["fold_forms"] = True
     for name in COMPARISON_SWITCHES:
@@ -83,6 +88,10 @@ def _check(project: Project, values: dict[str, Any], spec: FieldSpec | None) -> 
         raise ServiceError(_l("A select field needs at least one choice."), field="choices")
     if len(set(choices)) != len(choices):
         raise ServiceError(_l("Each choice may appear only once."), field="choices")
+    options = values.get("options", spec.options if spec else {}) or {}
+    if options.get("page_count") and kind not in PAGE_COUNT_KINDS:
+        raise ServiceError(_l("Only a number or text field can be filled in with the count of "
+                              "pages."), field="page_count")
 
 
 def add_field(session: Session, actor: User, project: Project, values: dict[str, Any]) -> FieldSpec:

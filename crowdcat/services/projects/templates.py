@@ -71,7 +71,8 @@ REPUBLIC_FILE_LEVEL: list[FieldDef] = [
        help=_help("照原件著錄，如「民國三十七年五月十日」，系統會換算為公元。",
                   "照原件著录，如“民国三十七年五月十日”，系统会换算为公元。",
                   "As written, e.g. 民國三十七年五月十日; converted to the Gregorian calendar.")),
-    _f("pages", FieldKind.INTEGER, "頁數", "页数", "Pages"),
+    # Prefilled on the keying screen with the item's number of images (editable).
+    _f("pages", FieldKind.INTEGER, "頁數", "页数", "Pages", options={"page_count": True}),
     _f("doc_type", FieldKind.SELECT, "文種", "文种", "Document type", choices=DOC_TYPES),
     _f("classification", FieldKind.SELECT, "密級", "密级", "Classification",
        choices=CLASSIFICATIONS),
@@ -109,7 +110,7 @@ DAT22_ITEM_LEVEL: list[FieldDef] = [
     _f("date", FieldKind.DATE, "日期", "日期", "Date", required=True),
     _f("classification", FieldKind.SELECT, "密級", "密级", "Security classification",
        choices=SECRECY_LEVELS),
-    _f("pages", FieldKind.INTEGER, "頁數", "页数", "Pages"),
+    _f("pages", FieldKind.INTEGER, "頁數", "页数", "Pages", options={"page_count": True}),
     _f("notes", FieldKind.LONG_TEXT, "備註", "备注", "Notes",
        options={"fuzzy_threshold": 90, "blank_values": BLANK_VALUES}),
 ]
