@@ -9,6 +9,7 @@ from flask import current_app
 from PIL import Image, ImageDraw
 
 from crowdcat.models import Access, Item, Project
+from crowdcat.models import Image as Scan
 from crowdcat.services.scans.ingest import Importer, Source
 from crowdcat.services.scans.storage import storage_for
 
@@ -39,3 +40,9 @@ def import_page(session, project: Project, data: bytes | None = None, name: str 
     assert outcome.status == "imported", outcome.reason
     session.commit()
     return session.get(Item, outcome.item_ids[0])
+
+
+def import_image(session, project: Project, data: bytes | None = None, name: str = "scan.jpg",
+                 access: Access = Access.OPEN) -> Scan:
+    """The first image of an item of `project` imported from real image bytes (committed)."""
+    return import_page(session, project, data, name, access).images[0]

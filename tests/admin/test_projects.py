@@ -120,7 +120,7 @@ def test_bulk_access_change_from_the_pages_list(client, session, factory, admin)
     pages = [import_page(session, project, scan((200, 280), seed=i), f"{i}.jpg")
              for i in range(3)]
     listing = client.get(f"/admin/projects/{project.slug}/pages").get_data(as_text=True)
-    assert "0.jpg" in listing and f"/scans/{pages[0].id}/thumbnail" in listing
+    assert "0.jpg" in listing and f"/scans/{pages[0].images[0].id}/thumbnail" in listing
     client.post(f"/admin/projects/{project.slug}/pages/access",
                 data={"access": "restricted", "scope": "selected",
                       "page": [str(pages[0].id), str(pages[2].id)]})
@@ -154,7 +154,7 @@ def test_upload_imports_good_files_and_lists_bad_ones_with_reasons(client, sessi
     assert "c.jpg" in text and ("truncated" in text or "damaged" in text)
     pages = session.scalars(select(Item).where(Item.project_id == project.id)
                             .order_by(Item.sequence)).all()
-    assert [p.original_name for p in pages] == ["a.jpg", "d.png"]
+    assert [p.images[0].original_name for p in pages] == ["a.jpg", "d.png"]
     assert {p.access for p in pages} == {Access.RESTRICTED}
 
 
@@ -191,7 +191,7 @@ def test_page_view_shows_the_viewer(client, session, factory, admin):
     project = factory.project()
     page = import_page(session, project, scan(seed=9), "v.jpg")
     html = client.get(f"/admin/projects/{project.slug}/pages/{page.id}").get_data(as_text=True)
-    assert 'class="viewer"' in html and f"/iiif/{page.id}/info.json" in html
+    assert 'class="viewer"' in html and f"/iiif/{page.images[0].id}/info.json" in html
     assert "openseadragon.min.js" in html
 
 

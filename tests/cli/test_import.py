@@ -7,6 +7,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crowdcat.models import Access, Item
+from crowdcat.models import Image as Scan
 from crowdcat.services.projects.templates import REPUBLIC_FILE_LEVEL
 from tests.factories_scans import scan
 
@@ -15,6 +16,13 @@ def _pages(session, project):
     session.expire_all()
     return session.scalars(select(Item).where(Item.project_id == project.id)
                            .order_by(Item.sequence)).all()
+
+
+def _images(session, project):
+    session.expire_all()
+    return session.scalars(select(Scan).join(Item, Item.id == Scan.item_id)
+                           .where(Item.project_id == project.id)
+                           .order_by(Item.sequence, Scan.position)).all()
 
 
 def test_import_a_folder_with_bad_files(app, session, factory, tmp_path: Path):
@@ -30,14 +38,14 @@ def test_import_a_folder_with_bad_files(app, session, factory, tmp_path: Path):
     assert result.exit_code == 1
     assert "readme.jpg: Not an image in an accepted format" in result.output
     assert "meta.csv:" in result.output  # the CSV in the folder is not a scan either
-    assert "3 pages added from 3 files" in result.output
+    assert "3 images added to 3 items from 3 files" in result.output
     pages = _pages(session, project)
-    assert [p.original_name for p in pages] == ["1.jpg", "2.jpg", "10.jpg"]
+    assert [i.original_name for i in _images(session, project)] == ["1.jpg", "2.jpg", "10.jpg"]
     assert {p.access for p in pages} == {Access.RESTRICTED}
     assert pages[2].prefill == {"fonds_no": "J1", "volume_no": "7"}
 
     again = runner.invoke(args=["import", project.slug, str(folder)])
-    assert "0 pages added from 0 files; 3 files already imported" in again.output
+    assert "0 images added to 0 items from 0 files; 3 files already imported" in again.output
     assert len(_pages(session, project)) == 3
 
 
@@ -73,4 +81,56 @@ def test_import_manifest(app, session, factory, tmp_path: Path):
     result = app.test_cli_runner().invoke(
         args=["import-manifest", project.slug, str(tmp_path / "manifest.json")])
     assert result.exit_code == 0, result.output
-    assert [p.original_name for p in _pages(session, project)] == ["0001 二", "0002 一"]
+    assert [i.original_name for i in _images(session, project)] == ["0001 二", "0002 一"]
+
+
+def test_import_groups_pages_into_items_and_reports_a_missing_page(app, session, factory,
+                                                                    tmp_path: Path):
+    project = factory.project()
+    for n in (1, 2, 4):
+        (tmp_path / f"L002-001-0276-0015-{n:04d}.jpg").write_bytes(scan((200, 280), seed=n))
+    (tmp_path / "J1-0002").mkdir()
+    for n in (1, 2):
+        (tmp_path / "J1-0002" / f"{n}.jpg").write_bytes(scan((200, 280), seed=10 + n))
+    runner = app.test_cli_runner()
+    preview = runner.invoke(args=["import", project.slug, str(tmp_path), "--dry-run"])
+    assert preview.exit_code == 0, preview.output
+    assert "L002-001-0276-0015: 3 pages" in preview.output and "J1-0002: 2 pages" in \
+        preview.output
+    assert "Item L002-001-0276-0015: page 3 is missing" in preview.output
+    assert _images(session, project) == []
+
+    result = runner.invoke(args=["import", project.slug, str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Warning: Item L002-001-0276-0015: page 3 is missing" in result.output
+    assert "5 images added to 2 items from 5 files" in result.output
+    assert [(p.reference, len(p.images)) for p in _pages(session, project)] == [
+        ("J1-0002", 2), ("L002-001-0276-0015", 3)]
+
+
+def test_import_one_item_per_file_and_a_bad_pattern(app, session, factory, tmp_path: Path):
+    project = factory.project()
+    for n in (1, 2):
+        (tmp_path / f"A-1-{n:04d}.jpg").write_bytes(scan((200, 280), seed=n))
+    runner = app.test_cli_runner()
+    bad = runner.invoke(args=["import", project.slug, str(tmp_path), "--pattern", "(?P<x>.)"])
+    assert bad.exit_code != 0 and "group named item" in bad.output
+    result = runner.invoke(args=["import", project.slug, str(tmp_path), "--one-item-per-file"])
+    assert "2 images added to 2 items" in result.output
+
+
+def test_import_manifest_with_ranges_counts_items(app, session, factory, tmp_path: Path):
+    project = factory.project()
+    for n in (1, 2, 3):
+        (tmp_path / f"p{n}.jpg").write_bytes(scan((200, 280), seed=n))
+    manifest = {"@context": "http://iiif.io/api/presentation/2/context.json",
+                "sequences": [{"canvases": [
+                    {"@id": f"c{n}", "label": f"p{n}",
+                     "images": [{"resource": {"@id": f"p{n}.jpg"}}]}
+                    for n in (1, 2, 3)]}],
+                "structures": [{"@id": "r1", "label": "呈", "canvases": ["c1", "c2", "c3"]}]}
+    (tmp_path / "m.json").write_text(json.dumps(manifest, ensure_ascii=False))
+    result = app.test_cli_runner().invoke(
+        args=["import-manifest", project.slug, str(tmp_path / "m.json")])
+    assert result.exit_code == 0, result.output
+    assert "3 images added to 1 items from 3 files" in result.output

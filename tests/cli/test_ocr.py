@@ -6,31 +6,31 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from crowdcat.models import Access, Item, ImageText
+from crowdcat.models import Access, Image, ImageText, Item
 from crowdcat.services.scans.storage import storage_for
-from tests.factories_scans import import_page
+from tests.factories_scans import import_image
 from tests.services.ocr.conftest import HORIZONTAL, jpeg, text_image
 
 
 def _readings(session, project):
     session.expire_all()
-    return {row.item_id: row for row in session.scalars(
-        select(ImageText).join(Item, Item.id == ImageText.item_id)
-        .where(Item.project_id == project.id))}
+    return {row.image_id: row for row in session.scalars(
+        select(ImageText).join(Image, Image.id == ImageText.image_id)
+        .join(Item, Item.id == Image.item_id).where(Item.project_id == project.id))}
 
 
 def test_ocr_reads_the_open_pages_names_a_bad_one_and_resumes(app, session, factory):
     project = factory.project()
-    good = import_page(session, project, jpeg(text_image()), "good.jpg")
-    lost = import_page(session, project, jpeg(text_image(("第二頁",))), "lost.jpg")
-    secret = import_page(session, project, jpeg(text_image(("機密",))), "secret.jpg",
+    good = import_image(session, project, jpeg(text_image()), "good.jpg")
+    lost = import_image(session, project, jpeg(text_image(("第二頁",))), "lost.jpg")
+    secret = import_image(session, project, jpeg(text_image(("機密",))), "secret.jpg",
                          access=Access.RESTRICTED)
     storage_for(current_app.config).path(lost.image_key).unlink()
     runner = app.test_cli_runner()
 
     result = runner.invoke(args=["ocr", project.slug])
     assert result.exit_code == 1, result.output
-    assert f"Page {lost.sequence} (lost.jpg): the scan's file is missing" in result.output
+    assert f"Page {lost.item.sequence}/1 (lost.jpg): the scan's file is missing" in result.output
     assert "1 pages read; 1 could not be read." in result.output
     readings = _readings(session, project)
     assert readings[good.id].text.splitlines() == list(HORIZONTAL)
@@ -45,7 +45,7 @@ def test_ocr_reads_the_open_pages_names_a_bad_one_and_resumes(app, session, fact
 
 def test_ocr_reads_restricted_pages_when_the_project_allows_it(app, session, factory):
     project = factory.project(ocr_restricted=True)
-    secret = import_page(session, project, jpeg(text_image(("浙江省政府",))), "secret.jpg",
+    secret = import_image(session, project, jpeg(text_image(("浙江省政府",))), "secret.jpg",
                          access=Access.RESTRICTED)
     result = app.test_cli_runner().invoke(args=["ocr", project.slug])
     assert result.exit_code == 0, result.output

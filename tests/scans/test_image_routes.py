@@ -13,7 +13,7 @@ from crowdcat.models import Access, ProjectStatus, Role, utcnow
 from crowdcat.services.scans import derivatives
 from crowdcat.services.scans.storage import storage_for
 from tests.factories_keying import assign, key, reserve
-from tests.factories_scans import import_page, scan
+from tests.factories_scans import import_image, scan
 
 ROUTES = ("/scans/{id}/image", "/scans/{id}/thumbnail", "/iiif/{id}/info.json",
           "/iiif/{id}/full/200,/0/default.jpg")
@@ -25,14 +25,14 @@ def _image(response) -> Image.Image:
 
 @pytest.fixture
 def scan_page(session, factory):
-    return import_page(session, factory.project(), scan((1500, 2100), seed=1), "p.jpg")
+    return import_image(session, factory.project(), scan((1500, 2100), seed=1), "p.jpg")
 
 
 @pytest.fixture
 def holder(session, factory, scan_page):
     """A volunteer to whom assignment gave scan_page."""
     user = factory.user()
-    assign(session, scan_page, user)
+    assign(session, scan_page.item, user)
     return user
 
 
@@ -57,7 +57,7 @@ def test_volunteer_gets_web_image_and_thumbnail_with_cache_headers(client, auth,
 def test_restricted_images_are_hidden_from_volunteers_and_shown_to_staff(
         session, client, auth, factory):
     project = factory.project()
-    page = import_page(session, project, scan(seed=2), "secret.jpg", access=Access.RESTRICTED)
+    page = import_image(session, project, scan(seed=2), "secret.jpg", access=Access.RESTRICTED)
     auth.login(factory.user().email)
     for route in ROUTES:
         assert client.get(route.format(id=page.id)).status_code == 404, route
@@ -69,7 +69,7 @@ def test_restricted_images_are_hidden_from_volunteers_and_shown_to_staff(
 
 def test_pages_of_inactive_projects_and_unknown_pages_are_not_found(session, client, auth,
                                                                     factory):
-    page = import_page(session, factory.project(status=ProjectStatus.DRAFT), scan(seed=3))
+    page = import_image(session, factory.project(status=ProjectStatus.DRAFT), scan(seed=3))
     auth.login(factory.user().email)
     assert client.get(f"/scans/{page.id}/image").status_code == 404
     assert client.get("/scans/999999/image").status_code == 404
@@ -145,9 +145,9 @@ def test_lost_derivatives_are_made_again(client, auth, holder, scan_page):
 def test_non_jpeg_scans_are_tiled_from_a_master(session, client, auth, factory):
     out = io.BytesIO()
     Image.new("I;16", (700, 900), 50000).save(out, "TIFF")
-    page = import_page(session, factory.project(), out.getvalue(), "deep.tif")
+    page = import_image(session, factory.project(), out.getvalue(), "deep.tif")
     volunteer = factory.user()
-    assign(session, page, volunteer)
+    assign(session, page.item, volunteer)
     auth.login(volunteer.email)
     tile = client.get(f"/iiif/{page.id}/0,0,512,512/512,512/0/default.jpg")
     assert tile.status_code == 200 and 185 <= _image(tile).getpixel((5, 5)) <= 200
@@ -159,10 +159,10 @@ ALL_ROUTES = (*ROUTES, "/iiif/{id}", "/scans/{id}/original")
 def test_a_volunteer_stepping_ids_finds_only_the_pages_given_to_them(session, client, auth,
                                                                       factory):
     project = factory.project(agree_needed=1, max_submissions=1)
-    pages = [import_page(session, project, scan(seed=10 + n), f"p{n}.jpg") for n in range(3)]
+    pages = [import_image(session, project, scan(seed=10 + n), f"p{n}.jpg") for n in range(3)]
     volunteer, other = factory.user(), factory.user()
-    held = reserve(session, project, volunteer)
-    others = reserve(session, project, other)
+    held = reserve(session, project, volunteer).images[0]
+    others = reserve(session, project, other).images[0]
     never = next(p for p in pages if p.id not in (held.id, others.id))
     auth.login(volunteer.email)
     for route in ALL_ROUTES:
@@ -182,12 +182,13 @@ def test_a_volunteer_stepping_ids_finds_only_the_pages_given_to_them(session, cl
 def test_a_volunteer_keeps_seeing_pages_they_keyed_or_whose_hold_expired(session, client, auth,
                                                                           factory):
     project = factory.project(reservation_minutes=1)
-    first, second = (import_page(session, project, scan(seed=20 + n), f"k{n}.jpg")
+    first, second = (import_image(session, project, scan(seed=20 + n), f"k{n}.jpg")
                      for n in range(2))
     volunteer = factory.user()
     keyed = reserve(session, project, volunteer)
     key(session, keyed, volunteer)  # the hold ends with the submission
     lapsed = reserve(session, project, volunteer, now=utcnow() - timedelta(hours=1))
+    keyed, lapsed = keyed.images[0], lapsed.images[0]
     assert {keyed.id, lapsed.id} == {first.id, second.id}
     auth.login(volunteer.email)
     for route in ROUTES:
@@ -199,7 +200,7 @@ def test_a_hold_does_not_open_a_page_the_crowd_may_no_longer_see(session, client
                                                                   factory, holder, scan_page):
     auth.login(holder.email)
     assert client.get(f"/scans/{scan_page.id}/image").status_code == 200
-    scan_page.access = Access.RESTRICTED  # directly: the hold stays
+    scan_page.item.access = Access.RESTRICTED  # directly: the hold stays
     session.commit()
     for route in ALL_ROUTES:
         assert client.get(route.format(id=scan_page.id)).status_code == 404, route

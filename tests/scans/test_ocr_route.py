@@ -5,7 +5,7 @@ from crowdcat.models import Access, Role
 from crowdcat.services.ocr import pipeline
 from crowdcat.services.ocr.engines import DEFAULT_ENGINE, get_engine
 from tests.factories_keying import key, reserve
-from tests.factories_scans import import_page, scan
+from tests.factories_scans import import_image, scan
 
 LINES = [{"text": "浙江省政府訓令", "confidence": 0.98, "box": [40, 30, 280, 42],
           "polygon": [[40, 30], [320, 30], [320, 72], [40, 72]], "vertical": False},
@@ -22,10 +22,10 @@ def _read(session, page, lines=LINES, error=None):
 def test_the_volunteer_holding_a_page_gets_its_lines_and_others_do_not(session, client, auth,
                                                                        factory):
     project = factory.project()
-    page = import_page(session, project, scan(seed=3), "p.jpg")
+    page = import_image(session, project, scan(seed=3), "p.jpg")
     _read(session, page)
     holder, other = factory.user(), factory.user()
-    assert reserve(session, project, holder).id == page.id
+    assert reserve(session, project, holder).id == page.item_id
 
     auth.login(other.email)
     assert client.get(f"/scans/{page.id}/text").status_code == 404
@@ -42,7 +42,7 @@ def test_the_volunteer_holding_a_page_gets_its_lines_and_others_do_not(session, 
 
 def test_a_volunteer_who_keyed_the_page_still_gets_it(session, client, auth, factory):
     project = factory.project()
-    page = import_page(session, project, scan(seed=4), "p.jpg")
+    page = import_image(session, project, scan(seed=4), "p.jpg")
     _read(session, page)
     volunteer = factory.user()
     key(session, reserve(session, project, volunteer), volunteer)
@@ -52,7 +52,7 @@ def test_a_volunteer_who_keyed_the_page_still_gets_it(session, client, auth, fac
 
 def test_a_restricted_pages_text_reaches_staff_only(session, client, auth, factory):
     project = factory.project(ocr_restricted=True)
-    page = import_page(session, project, scan(seed=5), "secret.jpg", access=Access.RESTRICTED)
+    page = import_image(session, project, scan(seed=5), "secret.jpg", access=Access.RESTRICTED)
     _read(session, page)
     auth.login(factory.user().email)
     response = client.get(f"/scans/{page.id}/text")
@@ -65,8 +65,8 @@ def test_a_restricted_pages_text_reaches_staff_only(session, client, auth, facto
 def test_missing_and_unreadable_readings_are_empty_answers_not_errors(session, client, auth,
                                                                      factory):
     project = factory.project()
-    unread = import_page(session, project, scan(seed=6), "a.jpg")
-    broken = import_page(session, project, scan(seed=7), "b.jpg")
+    unread = import_image(session, project, scan(seed=6), "a.jpg")
+    broken = import_image(session, project, scan(seed=7), "b.jpg")
     _read(session, broken, lines=[], error="the scan could not be decoded")
     auth.login(factory.user(Role.ADMIN).email)
     missing = client.get(f"/scans/{unread.id}/text")
@@ -79,5 +79,5 @@ def test_missing_and_unreadable_readings_are_empty_answers_not_errors(session, c
 
 
 def test_anonymous_visitors_are_sent_to_log_in(session, client, factory):
-    page = import_page(session, factory.project(), scan(seed=8), "p.jpg")
+    page = import_image(session, factory.project(), scan(seed=8), "p.jpg")
     assert client.get(f"/scans/{page.id}/text").status_code in (302, 401)

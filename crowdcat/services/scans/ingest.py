@@ -40,6 +40,9 @@ class Source:
     prefill: dict[str, str] = field(default_factory=dict)
     # The item the image belongs to (its reference); None: an item of its own, named by it.
     item: str | None = None
+    # Its page in the item (1, 2, ...) when the source knows it; taken, or None: after the
+    # item's last page. A page imported late (a rerun, a file fixed) still finds its place.
+    position: int | None = None
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Outcome:
     reason: str = ""
     item_ids: list[int] = field(default_factory=list)
     image_ids: list[int] = field(default_factory=list)
+    # The item the file was to join (its reference), when the source named one.
+    item: str | None = None
 
 
 @dataclass
@@ -59,6 +64,8 @@ class Report:
     """The outcomes of an import run, in the order the files were seen."""
 
     outcomes: list[Outcome] = field(default_factory=list)
+    # Warnings about the grouping (a page number missing from an item ...), in order.
+    notes: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         """How many files ended with `status`."""
@@ -73,6 +80,12 @@ class Report:
     def items(self) -> int:
         """Items that got images in this run."""
         return len({i for o in self.outcomes for i in o.item_ids})
+
+    @property
+    def incomplete(self) -> list[str]:
+        """Items (references) a file of which was not imported: they lack a page."""
+        return list(dict.fromkeys(o.item for o in self.outcomes
+                                  if o.status == REJECTED and o.item))
 
     @property
     def rejected(self) -> list[Outcome]:
@@ -139,7 +152,7 @@ class Importer:
             source.name = text_safety.clean(source.name)
         except text_safety.Refused as exc:
             outcome = Outcome(text_safety.visible(source.name), REJECTED,
-                              reason=str(exc.message(_l("File name"))))
+                              reason=str(exc.message(_l("File name"))), item=source.item)
             self.report.outcomes.append(outcome)
             return outcome
         try:
@@ -151,6 +164,7 @@ class Importer:
         except Exception as exc:  # noqa: BLE001 - a malformed file may upset a decoder in any way
             outcome = Outcome(source.name, REJECTED, reason=str(_l(
                 "The file could not be read as an image (%(detail)s).", detail=images.short(exc))))
+        outcome.item = source.item
         self.report.outcomes.append(outcome)
         return outcome
 
@@ -162,7 +176,9 @@ class Importer:
             self.session, actor=self.actor, action="pages.import", object_type="project",
             object_id=self.project.id, project_id=self.project.id,
             after={"imported": self.report.count(IMPORTED), "skipped": self.report.count(SKIPPED),
-                   "rejected": self.report.count(REJECTED), "pages": self.report.pages,
+                   "rejected": self.report.count(REJECTED), "items": self.report.items,
+                   "images": self.report.pages, "pages": self.report.pages,
+                   "incomplete_items": self.report.incomplete[:100],
                    "access": self.access.value},
         )
         self.session.flush()
@@ -181,7 +197,8 @@ class Importer:
         if not fresh:
             return Outcome(source.name, SKIPPED, reason=str(_l("Already in this project.")))
         added = self._add_rows(fresh, source.prefill, source.item or _stem(source.name),
-                               grouped=source.item is not None)
+                               grouped=source.item is not None,
+                               position=source.position if len(fresh) == 1 else None)
         if not added:
             return Outcome(source.name, SKIPPED, reason=str(_l("Already in this project.")))
         return Outcome(source.name, IMPORTED, pages=len(added), item_ids=[added[0].item_id],
@@ -219,11 +236,11 @@ class Importer:
                             len(blob))
 
     def _add_rows(self, prepared: list[_Prepared], prefill: dict[str, str], reference: str,
-                  *, grouped: bool) -> list[Image]:
+                  *, grouped: bool, position: int | None = None) -> list[Image]:
         """Add the images (and their item) under a savepoint; a concurrent import is a skip.
 
         grouped: the source named its item; its images join the project's item of that
-        reference (after its last page) when there is one.
+        reference when there is one, at `position` if it is free, else after its last page.
         """
         for _attempt in range(3):
             try:
@@ -233,8 +250,7 @@ class Importer:
                         item = self._new_item(reference, prefill)
                     elif prefill:
                         item.prefill = {**prefill, **(item.prefill or {})}
-                    start = self.session.scalar(select(func.max(Image.position)).where(
-                        Image.item_id == item.id)) or 0
+                    start = self._start(item, position)
                     added = [Image(item_id=item.id, project_id=self.project.id,
                                    position=start + i, image_key=p.key, content_hash=p.digest,
                                    width=p.width, height=p.height, byte_size=p.size,
@@ -248,6 +264,16 @@ class Importer:
                 if not prepared:
                     return []
         raise ServiceError(_l("The pages could not be numbered; please try again."))
+
+    def _start(self, item: Item, position: int | None) -> int:
+        """The position before the first of the images to add: `position` - 1 when that
+        place is free, else the item's last position."""
+        if position is not None and position >= 1 and self.session.scalar(
+                select(Image.id).where(Image.item_id == item.id,
+                                       Image.position == position)) is None:
+            return position - 1
+        return self.session.scalar(select(func.max(Image.position)).where(
+            Image.item_id == item.id)) or 0
 
     def _item(self, reference: str) -> Item | None:
         """The project's item of this reference, if it has one."""

@@ -14,11 +14,13 @@ from PIL import Image
 from sqlalchemy import select
 
 from crowdcat.models import Access, AuditEvent, Item
+from crowdcat.models import Image as Scan
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.projects.templates import REPUBLIC_FILE_LEVEL
 from crowdcat.services.scans import derivatives
 from crowdcat.services.scans.ingest import Importer, Source, natural_key
-from crowdcat.services.scans.sources import folder_sources, manifest_sources, read_metadata
+from crowdcat.services.scans.manifests import manifest_plan
+from crowdcat.services.scans.sources import folder_sources, read_metadata
 from crowdcat.services.scans.storage import storage_for
 from tests.factories_scans import scan
 
@@ -32,6 +34,13 @@ def _importer(session, project, **kw) -> Importer:
 def _pages(session, project) -> list[Item]:
     return list(session.scalars(select(Item).where(Item.project_id == project.id)
                                 .order_by(Item.sequence)))
+
+
+def _images(session, project) -> list[Scan]:
+    """The project's images in item and page order."""
+    return list(session.scalars(select(Scan).join(Item, Item.id == Scan.item_id)
+                                .where(Item.project_id == project.id)
+                                .order_by(Item.sequence, Scan.position)))
 
 
 def _multipage_tiff(count: int) -> bytes:
@@ -62,15 +71,20 @@ def test_a_folder_imports_the_good_files_in_natural_order_and_names_the_bad(
     report = _importer(session, project).run(folder_sources(scans_folder, 50 * MB))
     session.commit()
 
-    names = [p.original_name for p in _pages(session, project)]
+    names = [p.original_name for p in _images(session, project)]
     assert names == ["scan-1.jpg", "scan-2.jpg", "scan-3.tif#1/2", "scan-3.tif#2/2",
                      "scan-10.jpg"]
-    assert [p.sequence for p in _pages(session, project)] == [1, 2, 3, 4, 5]
+    # The two-page TIFF is one item of two images.
+    assert [(i.item.sequence, i.position) for i in _images(session, project)] == [
+        (1, 1), (2, 1), (3, 1), (3, 2), (4, 1)]
+    assert [p.reference for p in _pages(session, project)] == [
+        "scan-1", "scan-2", "scan-3", "scan-10"]
     bad = {o.name: o.reason for o in report.rejected}
     assert set(bad) == {"notes.jpg", "scan-4-truncated.jpg"}
     assert "accepted format" in bad["notes.jpg"] and "truncated" in bad["scan-4-truncated.jpg"]
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "pages.import")).one()
-    assert event.after["pages"] == 5 and event.after["rejected"] == 2
+    assert event.after["images"] == 5 and event.after["items"] == 4
+    assert event.after["rejected"] == 2
 
 
 def test_pages_record_size_hash_name_and_access_and_have_derivatives(session, factory):
@@ -78,9 +92,9 @@ def test_pages_record_size_hash_name_and_access_and_have_derivatives(session, fa
     data = scan((640, 900), seed=5)
     outcome = _importer(session, project, access=Access.RESTRICTED).import_one(
         Source("a.jpg", lambda: data))
-    page = session.get(Item, outcome.item_ids[0])
+    page = session.get(Scan, outcome.image_ids[0])
     assert (page.width, page.height, page.byte_size) == (640, 900, len(data))
-    assert page.access == Access.RESTRICTED and page.original_name == "a.jpg"
+    assert page.item.access == Access.RESTRICTED and page.original_name == "a.jpg"
     storage = storage_for(current_app.config)
     assert storage.path(page.image_key).read_bytes() == data  # the original, byte for byte
     store = derivatives.store_for(storage)
@@ -95,7 +109,7 @@ def test_reimporting_is_idempotent_by_content_hash(session, factory, scans_folde
     session.commit()
     again = _importer(session, project).run(folder_sources(scans_folder, 50 * MB))
     session.commit()
-    assert len(_pages(session, project)) == 5
+    assert len(_images(session, project)) == 5 and len(_pages(session, project)) == 4
     assert again.pages == 0 and again.count("skipped") == 4 and len(again.rejected) == 2
 
 
@@ -120,9 +134,9 @@ def test_an_interrupted_import_resumes_where_it_stopped(session, factory, scans_
                                         progress=crash_after_three)
     session.rollback()
     # The first batch (notes.jpg, rejected, and scan-1.jpg) was committed.
-    assert [p.original_name for p in _pages(session, project)] == ["scan-1.jpg"]
+    assert [p.original_name for p in _images(session, project)] == ["scan-1.jpg"]
     _importer(session, project).run(folder_sources(scans_folder, 50 * MB), commit=session.commit)
-    names = [p.original_name for p in _pages(session, project)]
+    names = [p.original_name for p in _images(session, project)]
     assert names == ["scan-1.jpg", "scan-2.jpg", "scan-3.tif#1/2", "scan-3.tif#2/2",
                      "scan-10.jpg"]
 
@@ -190,12 +204,12 @@ def test_iiif_v2_manifest_from_local_files_keeps_the_manifest_order(session, fac
     (tmp_path / "m.json").write_text(json.dumps(manifest, ensure_ascii=False))
     project = factory.project()
     report = _importer(session, project).run(
-        manifest_sources(tmp_path / "m.json", timeout=5, max_bytes=50 * MB))
+        manifest_plan(tmp_path / "m.json", timeout=5, max_bytes=50 * MB).sources)
     assert report.pages == 3
     storage = storage_for(current_app.config)
-    stored = [storage.path(p.image_key).read_bytes() for p in _pages(session, project)]
+    stored = [storage.path(p.image_key).read_bytes() for p in _images(session, project)]
     assert stored == [(tmp_path / n).read_bytes() for n in order]
-    assert [p.original_name for p in _pages(session, project)][0] == "0001 第1頁"
+    assert [p.original_name for p in _images(session, project)][0] == "0001 第1頁"
 
 
 def _v3(ids: list[str]) -> dict:
@@ -230,7 +244,7 @@ def test_iiif_v3_manifest_with_urls_and_a_missing_image(session, factory, tmp_pa
     (tmp_path / "m3.json").write_text(json.dumps(_v3(ids)))
     project = factory.project()
     report = _importer(session, project).run(
-        manifest_sources(tmp_path / "m3.json", timeout=5, max_bytes=50 * MB))
+        manifest_plan(tmp_path / "m3.json", timeout=5, max_bytes=50 * MB).sources)
     assert report.pages == 2
     assert len(report.rejected) == 1 and "404" in report.rejected[0].reason
 
@@ -238,7 +252,7 @@ def test_iiif_v3_manifest_with_urls_and_a_missing_image(session, factory, tmp_pa
 def test_manifest_images_may_not_leave_the_manifest_folder(session, factory, tmp_path):
     (tmp_path / "m3.json").write_text(json.dumps(_v3(["../../etc/passwd"])))
     report = _importer(session, factory.project()).run(
-        manifest_sources(tmp_path / "m3.json", timeout=5, max_bytes=MB))
+        manifest_plan(tmp_path / "m3.json", timeout=5, max_bytes=MB).sources)
     assert "outside the manifest" in report.rejected[0].reason
 
 
@@ -246,7 +260,7 @@ def test_url_downloads_are_capped(session, factory, tmp_path, local_http):
     names = _write_images(tmp_path, 1)
     (tmp_path / "m3.json").write_text(json.dumps(_v3([f"{local_http}/{names[0]}"])))
     report = _importer(session, factory.project()).run(
-        manifest_sources(tmp_path / "m3.json", timeout=5, max_bytes=1000))
+        manifest_plan(tmp_path / "m3.json", timeout=5, max_bytes=1000).sources)
     assert "larger than" in report.rejected[0].reason
 
 
@@ -254,4 +268,4 @@ def test_url_downloads_are_capped(session, factory, tmp_path, local_http):
 def test_a_file_that_is_not_a_manifest_is_refused(tmp_path, content):
     (tmp_path / "m.json").write_text(content)
     with pytest.raises(ServiceError):
-        manifest_sources(tmp_path / "m.json", timeout=5, max_bytes=MB)
+        manifest_plan(tmp_path / "m.json", timeout=5, max_bytes=MB)
