@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, jsonify, redirect, render_template,
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from crowdcat.admin import bp
 from crowdcat.admin.project_forms import ACCESS_LABELS, AccessForm, UploadForm
@@ -30,7 +31,8 @@ def status_labels() -> dict[str, str]:
 @bp.route("/projects/<slug>/pages")
 @role_required(Role.ADMIN)
 def project_pages(slug: str):
-    """The pages in order (filterable by access), with the bulk access form."""
+    """The items in order (filterable by access), each with its image count and first
+    thumbnail, and the bulk access form."""
     project = project_or_404(slug)
     access = request.args.get("access", "")
     number = max(request.args.get("page", 1, type=int), 1)
@@ -38,7 +40,7 @@ def project_pages(slug: str):
     if access in (a.value for a in Access):
         stmt = stmt.where(Item.access == Access(access))
     total = db.session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = db.session.scalars(stmt.order_by(Item.sequence)
+    rows = db.session.scalars(stmt.order_by(Item.sequence).options(selectinload(Item.images))
                               .limit(PER_PAGE).offset((number - 1) * PER_PAGE)).all()
     return render_template("admin/projects/pages.html", project=project, pages=rows,
                            total=total, number=number, per_page=PER_PAGE, access=access,

@@ -210,3 +210,19 @@ def test_every_project_screen_renders(client, session, factory, admin):
     for path in ("/admin/projects/nope", f"/admin/projects/{project.slug}/pages/999999",
                  f"/admin/projects/{project.slug}/fields/999999"):
         assert client.get(path).status_code == 404, path
+
+
+def test_the_pages_list_shows_items_with_their_image_count_and_the_item_all_its_pages(
+        client, session, factory, admin):
+    project = factory.project()
+    item = factory.item(project, images=3, reference="L002-001-0276-0015")
+    single = factory.item(project, images=1)
+    listing = client.get(f"/admin/projects/{project.slug}/pages").get_data(as_text=True)
+    assert "L002-001-0276-0015" in listing and "3 pages" in listing and "1 page" in listing
+    assert f"/scans/{item.images[0].id}/thumbnail" in listing
+    assert f"/scans/{item.images[1].id}/thumbnail" not in listing  # the first one only
+    assert f"/scans/{single.images[0].id}/thumbnail" in listing
+    html = client.get(f"/admin/projects/{project.slug}/pages/{item.id}").get_data(as_text=True)
+    for image in item.images:
+        assert f"/scans/{image.id}/thumbnail" in html and image.original_name in html
+    assert "Page 3 / 3" in html
