@@ -17,6 +17,7 @@ from crowdcat.services.errors import ServiceError
 from crowdcat.services.projects import setup as project_service
 from crowdcat.services.projects.instructions import render_markdown
 from crowdcat.services.projects.progress import STAGES, project_progress
+from crowdcat.services.reconciliation import rereconcile
 from crowdcat.services.reconciliation.field_agreement import field_agreement
 from crowdcat.unit_of_work import end, unit_of_work
 
@@ -104,6 +105,7 @@ def project(slug: str):
         stage_labels=stage_labels(), status_labels=STATUS_LABELS, restricted=restricted,
         instructions=render_markdown(project.instructions),
         keying_started=project_service.keying_started(db.session, project),
+        last_rereconcile=rereconcile.last_run(db.session, project),
     )
 
 

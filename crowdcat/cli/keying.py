@@ -1,54 +1,50 @@
-"""Keying commands: re-reconcile pages, make API tokens."""
+"""Keying commands: re-reconcile items, make API tokens."""
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import func, select
+from sqlalchemy import select
 from tqdm import tqdm
 
 from crowdcat.extensions import db
-from crowdcat.models import Item, Project, Submission, User
+from crowdcat.models import Project, User
 from crowdcat.services.accounts import tokens as api_tokens
 from crowdcat.services.errors import ServiceError
-from crowdcat.services.reconciliation import entries
+from crowdcat.services.reconciliation import entries, rereconcile
 from crowdcat.unit_of_work import unit_of_work
 
 
 @click.command("reconcile")
 @click.option("--project", "slug", default=None, help="Only this project (its slug).")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10_000),
-              help="Pages reconciled per transaction.")
+              help="Items reconciled per transaction.")
 @with_appcontext
 @unit_of_work  # and a commit per batch: an interruption keeps the batches done
 def reconcile(slug: str | None, batch_size: int) -> None:
-    """Re-reconcile every page that has submissions (for example after a rule change)."""
+    """Re-reconcile every item with submissions whose entry is not yet approved or rejected
+    (for example after a rule change), and say how many field decisions changed."""
     projects = select(Project).order_by(Project.id)
     if slug is not None:
         projects = projects.where(Project.slug == slug)
     found = db.session.scalars(projects).all()
     if slug is not None and not found:
         raise click.ClickException(f"No project with the slug {slug!r}.")
-    keyed = select(Submission.item_id).distinct()
     for project in found:
         rules = entries.rules_for(project)
-        project_id, slug_of_project = project.id, project.slug
-        where = (Item.project_id == project_id, Item.id.in_(keyed))
-        total = db.session.scalar(select(func.count()).select_from(Item).where(*where))
-        last_id = 0
-        with tqdm(total=total, desc=slug_of_project, unit="page") as bar:
-            while True:
-                pages = db.session.scalars(
-                    select(Item).where(*where, Item.id > last_id).order_by(Item.id)
-                    .limit(batch_size)
-                ).all()
-                if not pages:
-                    break
-                for page in pages:
-                    entries.reconcile_page(db.session, page, rules)
-                last_id = pages[-1].id
+        done = rereconcile.Run(kept=rereconcile.count_reviewed(db.session, project))
+        last_id: int | None = 0
+        with tqdm(total=rereconcile.count_pending(db.session, project), desc=project.slug,
+                  unit="item") as bar:
+            while last_id is not None:
+                batch, last_id = rereconcile.rereconcile_batch(
+                    db.session, project, rules, last_id, batch_size)
+                done.add(batch)
                 db.session.commit()  # one transaction per batch
-                bar.update(len(pages))
-    click.echo("Reconciled.")
+                bar.update(batch.items)
+        rereconcile.record_run(db.session, project, done)
+        click.echo(f"{project.slug}: {done.items} items reconciled again, {done.changed} field "
+                   f"decisions changed, {done.moved} entries changed status; {done.kept} "
+                   "approved or rejected entries left as reviewed.")
 
 
 @click.command("create-token")
