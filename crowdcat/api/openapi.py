@@ -30,10 +30,13 @@ SPEC: dict = {
         "title": "crowdcat keying API",
         "version": "1",
         "description": (
-            "Key catalog entries from scanned archival pages. Authenticate with a personal "
-            "token (profile page, or `crowdcat create-token EMAIL`) sent as "
+            "Key catalog entries from scanned archival documents. The unit keyed is an item "
+            "(件: one archival file), shown by its scanned images (頁) in order. Authenticate "
+            "with a personal token (profile page, or `crowdcat create-token EMAIL`) sent as "
             "`Authorization: Bearer TOKEN`. Blind keying: no response ever contains "
-            "another volunteer's values."
+            "another volunteer's values. Restricted items and their images never reach "
+            "volunteers. The addresses of API version 1 before items, /pages/{id}/..., "
+            "answer 308 to the /items/{id}/... and /images/{id} ones."
         ),
     },
     "servers": [{"url": "/api/v1"}],
@@ -46,19 +49,19 @@ SPEC: dict = {
             }}, "The projects open for keying"), **_errors(e_401="No valid token")},
         }},
         "/projects/{slug}/next": {"post": {
-            "summary": "Reserve the next page",
-            "description": "Resumes the page this volunteer already holds in the project.",
+            "summary": "Reserve the next item",
+            "description": "Resumes the item this volunteer already holds in the project.",
             "parameters": [{"name": "slug", "in": "path", "required": True,
                             "schema": {"type": "string"}}],
             "responses": {
-                "200": _json({"$ref": "#/components/schemas/ReservedPage"}, "The reserved page"),
+                "200": _json({"$ref": "#/components/schemas/ReservedItem"}, "The reserved item"),
                 "204": {"description": "Nothing is left for this volunteer in this project"},
                 **_errors(e_401="No valid token", e_404="No such active project",
-                          e_409="No page can be given now"),
+                          e_409="No item can be given now"),
             },
         }},
-        "/pages/{item_id}/submissions": {"post": {
-            "summary": "Submit typed values, or skip the page",
+        "/items/{item_id}/submissions": {"post": {
+            "summary": "Submit typed values, or skip the item",
             "parameters": [{"name": "item_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
@@ -66,7 +69,7 @@ SPEC: dict = {
                     {"type": "object", "required": ["values"], "properties": {"values": {
                         "type": "object", "additionalProperties": {"type": "string"},
                         "description": "Field key -> value as typed (dates and numbers as "
-                                       "written on the page, e.g. 民國三十七年五月十日)"}}},
+                                       "written in the document, e.g. 民國三十七年五月十日)"}}},
                     {"type": "object", "required": ["skip"], "properties": {"skip": {
                         "type": "string",
                         "enum": ["illegible", "blank", "not_catalog", "other"]}}},
@@ -76,33 +79,38 @@ SPEC: dict = {
                 **_errors(
                     e_400="Not a JSON object with either values or skip",
                     e_401="No valid token", e_403="Not allowed for this volunteer",
-                    e_404="No such page open for keying",
-                    e_409="Already keyed by this volunteer (code already_submitted), or no "
-                          "longer needed (code no_longer_needed)",
+                    e_404="No such item open for keying",
+                    e_409="Already keyed by this volunteer (code already_submitted), not "
+                          "given to this volunteer (code not_assigned), or no longer needed "
+                          "(code no_longer_needed)",
                     e_415="The body is not JSON",
                     e_422="Some values were refused (code invalid_values; a message per field "
                           "in error.fields); nothing was stored"),
             },
         }},
-        "/pages/{item_id}/reservation": {"post": {
-            "summary": "Extend the hold on a page being keyed",
+        "/items/{item_id}/reservation": {"post": {
+            "summary": "Extend the hold on an item being keyed",
             "parameters": [{"name": "item_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "responses": {
                 "200": _json({"type": "object", "properties": {
                     "reserved_until": {"type": "string", "format": "date-time"}}}, "Renewed"),
-                **_errors(e_401="No valid token", e_404="No such page open for keying",
-                          e_409="The page is no longer held for this volunteer (code not_held)"),
+                **_errors(e_401="No valid token", e_404="No such item open for keying",
+                          e_409="The item is no longer held for this volunteer (code not_held)"),
             },
         }},
-        "/pages/{item_id}/image": {"get": {
-            "summary": "The scan of a page open for keying",
-            "parameters": [{"name": "item_id", "in": "path", "required": True,
+        "/images/{image_id}": {"get": {
+            "summary": "One scanned image of an item (web size, JPEG)",
+            "description": "The `url` of an image in a reserved item. A volunteer gets the "
+                           "images of an item given to them or keyed by them; staff those of "
+                           "every item open for keying.",
+            "parameters": [{"name": "image_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "responses": {"200": {"description": "The image",
                                   "content": {"image/jpeg": {}}},
+                          "304": {"description": "Not modified (If-None-Match)"},
                           **_errors(e_401="No valid token",
-                                    e_404="No such page open for keying")},
+                                    e_404="No such image of an item this volunteer may see")},
         }},
         "/parse-date": {"get": {
             "summary": "How a typed date is read (no token needed)",
@@ -143,10 +151,20 @@ SPEC: dict = {
                 "required": {"type": "boolean"},
                 "choices": {"type": "array", "items": {"type": "string"}},
                 "default": {"type": ["string", "null"]}}},
-            "ReservedPage": {"type": "object", "properties": {
+            "Image": {"type": "object", "required": ["url", "width", "height"], "properties": {
+                "url": {"type": "string", "format": "uri",
+                        "description": "GET it with the token (/images/{image_id})"},
+                "width": {"type": "integer", "description": "Of the original, in pixels"},
+                "height": {"type": "integer", "description": "Of the original, in pixels"}}},
+            "ReservedItem": {"type": "object", "required": [
+                "item_id", "images", "fields", "reserved_until"], "properties": {
                 "item_id": {"type": "integer"}, "sequence": {"type": "integer"},
                 "project": {"type": "string"},
-                "image_url": {"type": "string", "format": "uri"},
+                "images": {"type": "array", "items": {"$ref": "#/components/schemas/Image"},
+                           "description": "The item's images in reading order (page 1 first)"},
+                "image_url": {"type": ["string", "null"], "format": "uri",
+                              "deprecated": True,
+                              "description": "The first image's url (images[0].url)"},
                 "fields": {"type": "array", "items": {"$ref": "#/components/schemas/Field"}},
                 "prefill": {"type": "object", "description": "Fixed imported values, not keyed"},
                 "reserved_until": {"type": "string", "format": "date-time"}}},

@@ -1,7 +1,7 @@
 """API v1 for keying: same services and rules as the HTML screens."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, jsonify, url_for
+from flask import Response, abort, current_app, jsonify, redirect, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from crowdcat.api.auth import (
 )
 from crowdcat.api.openapi import SPEC
 from crowdcat.extensions import db
-from crowdcat.models import OPEN_TO_CROWD, Item, Project
+from crowdcat.models import OPEN_TO_CROWD, Image, Item, Project
 from crowdcat.services import access
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import next_by_token as token_claim
@@ -29,12 +29,19 @@ from crowdcat.unit_of_work import unit_of_work
 
 
 def _reserved_json(project: ProjectSnapshot, reserved: assignment.Reserved,
-                   fields: bool = True) -> dict:
-    """A reserved page: what a client needs to show and key it (nobody else's values)."""
+                   images: tuple[token_claim.ItemImage, ...], fields: bool = True) -> dict:
+    """A reserved item: what a client needs to show and key it (nobody else's values).
+
+    `images`: the item's images in order, each by the API's authorized image route.
+    `image_url` (the first image) is kept for clients written when an item was one image.
+    """
     prefill = {k: v for k, v in reserved.prefill.items() if v is not None and str(v).strip()}
+    shown = [{"url": url_for("api.image", image_id=image.id, _external=True),
+              "width": image.width, "height": image.height} for image in images]
     described = {
         "item_id": reserved.item_id, "sequence": reserved.sequence, "project": project.slug,
-        "image_url": url_for("api.page_image", item_id=reserved.item_id, _external=True),
+        "images": shown,
+        "image_url": shown[0]["url"] if shown else None,
         "prefill": prefill,
         "reserved_until": reserved.expires_at.isoformat(),
     }
@@ -44,17 +51,18 @@ def _reserved_json(project: ProjectSnapshot, reserved: assignment.Reserved,
 
 
 def _check_open(item_id: int) -> None:
-    """404 unless the page is open to the crowd in an active project (one Core query)."""
+    """404 unless the item is open to the crowd in an active project (one Core query)."""
     if not access.page_is_open(db.session, item_id):
         abort(404)
 
 
-def _open_page(item_id: int) -> Item:
-    """A page open to the crowd in an active project, else 404 (restricted pages do not exist)."""
-    page = db.session.get(Item, item_id)
-    if page is None or not access.open_to_crowd(page):
+def _open_item(item_id: int) -> Item:
+    """An item open to the crowd in an active project, else 404 (restricted items do not
+    exist)."""
+    item = db.session.get(Item, item_id)
+    if item is None or not access.open_to_crowd(item):
         abort(404)
-    return page
+    return item
 
 
 @bp.route("/openapi.json")
@@ -95,19 +103,20 @@ def next_page(slug: str):
             return service_error(found.error)
     if reserved is None:
         return "", 204
-    return _reserved_response(found.project, reserved)
+    return _reserved_response(found.project, reserved, found.images)
 
 
-def _reserved_response(project: ProjectSnapshot, reserved: assignment.Reserved) -> Response:
+def _reserved_response(project: ProjectSnapshot, reserved: assignment.Reserved,
+                       images: tuple[token_claim.ItemImage, ...]) -> Response:
     """_reserved_json() as a response, the project's field list spliced in as serialized once
     per project version (projects.snapshot): the same object, without encoding 3 kB per request."""
-    described = _reserved_json(project, reserved, fields=False)
+    described = _reserved_json(project, reserved, images, fields=False)
     body = current_app.json.dumps(described)
     body = f'{body[:-1]},"fields":{project.fields_json_text(reserved.prefill)}}}\n'
     return current_app.response_class(body, mimetype="application/json")
 
 
-@bp.route("/pages/<int:item_id>/submissions", methods=["POST"])
+@bp.route("/items/<int:item_id>/submissions", methods=["POST"])
 @unit_of_work
 @token_required
 def submit(item_id: int):
@@ -129,22 +138,53 @@ def submit(item_id: int):
     return jsonify(submissions.to_dict(submission)), 201
 
 
-@bp.route("/pages/<int:item_id>/reservation", methods=["POST"])
+@bp.route("/items/<int:item_id>/reservation", methods=["POST"])
 @unit_of_work
 @token_required
 def renew(item_id: int):
-    """Extend the hold on a page being keyed; 409 when it can no longer be held."""
-    page = _open_page(item_id)
-    until = assignment.renew(db.session, page=page, user=api_user())
+    """Extend the hold on an item being keyed; 409 when it can no longer be held."""
+    item = _open_item(item_id)
+    until = assignment.renew(db.session, page=item, user=api_user())
     if until is None:
         return error(409, _("This page is no longer held for you."), code="not_held")
     return jsonify(reserved_until=until.isoformat())
 
 
+@bp.route("/images/<int:image_id>")
+@unit_of_work  # the token's use
+@token_required
+def image(image_id: int):
+    """One image of an item, for token-authenticated clients (the site's access rule: a
+    volunteer gets the images of an item given to them or keyed by them, never of a
+    restricted item)."""
+    found = db.session.get(Image, image_id)
+    if found is None or not access.open_to_crowd(found.item):
+        abort(404)
+    return current_app.view_functions["scans.image"](image_id=image_id)
+
+
+# The addresses of API clients written when an item was one image (/pages/<id>, the item's
+# id): 308 keeps the method and the body. Undocumented in the OpenAPI file.
+@bp.route("/pages/<int:item_id>/submissions", methods=["POST"])
+@unit_of_work  # nothing to commit: a POST view all the same
+def submit_moved(item_id: int):
+    """308 to /items/<item_id>/submissions."""
+    return redirect(url_for(".submit", item_id=item_id), 308)
+
+
+@bp.route("/pages/<int:item_id>/reservation", methods=["POST"])
+@unit_of_work  # nothing to commit: a POST view all the same
+def renew_moved(item_id: int):
+    """308 to /items/<item_id>/reservation."""
+    return redirect(url_for(".renew", item_id=item_id), 308)
+
+
 @bp.route("/pages/<int:item_id>/image")
 @unit_of_work  # the token's use
 @token_required
-def page_image(item_id: int):
-    """The page's scan, for token-authenticated clients (same access rule as the site)."""
-    _open_page(item_id)
-    return current_app.view_functions["scans.image"](item_id=item_id)
+def page_image_moved(item_id: int):
+    """308 to the item's first image, for whoever may see the item (else 404, as before)."""
+    item = _open_item(item_id)
+    if not item.images or not access.can_view_scan(db.session, api_user(), item):
+        abort(404)
+    return redirect(url_for(".image", image_id=item.images[0].id), 308)

@@ -24,6 +24,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -32,6 +33,7 @@ from crowdcat.models import (
     OPEN_TO_CROWD,
     Entry,
     FieldSpec,
+    Image,
     Item,
     ItemStatus,
     Project,
@@ -46,6 +48,7 @@ SUBMISSIONS = Submission.__table__
 ENTRIES = Entry.__table__
 PROJECTS = Project.__table__
 FIELDS = FieldSpec.__table__
+IMAGES = Image.__table__
 # The page columns the keying paths read (a Core row: no ORM object, no lazy loads).
 PAGE_COLUMNS = (PAGES.c.id, PAGES.c.project_id, PAGES.c.sequence, PAGES.c.prefill,
                 PAGES.c.status, PAGES.c.access, PAGES.c.submission_count, PAGES.c.wanted)
@@ -78,6 +81,21 @@ project_and_own = Prepared(lambda: _project(PROJECTS.c.slug == bindparam("slug")
                            .outerjoin(RESERVATIONS, and_(
                                RESERVATIONS.c.project_id == PROJECTS.c.id,
                                RESERVATIONS.c.user_id == bindparam("user_id"))))
+
+# An item's images in the order a reader turns them (the unique (item_id, position) index).
+item_images = Prepared(lambda: select(IMAGES.c.id, IMAGES.c.width, IMAGES.c.height)
+                       .where(IMAGES.c.item_id == bindparam("item_id"))
+                       .order_by(IMAGES.c.position))
+
+
+def images_json(item_id: Any) -> sa.ScalarSelect:
+    """PostgreSQL: the item's images in order as JSON [[id, width, height], ...] (NULL for
+    none), for a statement that returns them with the item (same index as item_images)."""
+    i = IMAGES.c
+    return (select(func.json_agg(aggregate_order_by(
+        func.json_build_array(i.id, i.width, i.height), i.position)))
+        .where(i.item_id == item_id).scalar_subquery())
+
 
 page_open = Prepared(lambda: select(PAGES.c.id)
                      .join(PROJECTS, PROJECTS.c.id == PAGES.c.project_id)

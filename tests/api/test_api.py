@@ -41,7 +41,10 @@ def test_next_page_is_reserved_and_resumed(client, factory, volunteer):
     response = client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
     body = response.json
     assert response.status_code == 200 and body["item_id"] == page.id
-    assert body["reserved_until"] and body["image_url"].endswith(f"/pages/{page.id}/image")
+    image = page.images[0]
+    assert body["reserved_until"] and body["images"] == [
+        {"url": f"http://localhost/api/v1/images/{image.id}", "width": 1240, "height": 1754}]
+    assert body["image_url"] == body["images"][0]["url"]  # kept for one-image clients
     assert [f["key"] for f in body["fields"]] == ["title", "date", "pages"]
     again = client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
     assert again.json["item_id"] == page.id
@@ -59,7 +62,7 @@ def test_submit_values(client, factory, volunteer, session):
     project = factory.project()
     page = factory.item(project)
     client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
-    url = f"/api/v1/pages/{page.id}/submissions"
+    url = f"/api/v1/items/{page.id}/submissions"
     response = client.post(url, json={"values": GOOD | {"pages": 3}}, headers=volunteer[1])
     assert response.status_code == 201 and response.json["values"]["pages"] == "3"
     again = client.post(url, json={"values": GOOD}, headers=volunteer[1])
@@ -71,7 +74,7 @@ def test_bad_values_are_422_with_messages_per_field(client, factory, volunteer, 
     project = factory.project()
     page = factory.item(project)
     client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
-    response = client.post(f"/api/v1/pages/{page.id}/submissions", headers=volunteer[1],
+    response = client.post(f"/api/v1/items/{page.id}/submissions", headers=volunteer[1],
                            json={"values": GOOD | {"date": "某日", "pages": ["x"]}})
     assert response.status_code == 422
     assert response.json["error"]["code"] == "invalid_values"
@@ -83,7 +86,7 @@ def test_bad_values_are_422_with_messages_per_field(client, factory, volunteer, 
 def test_malformed_bodies_are_400(client, factory, volunteer, body):
     project = factory.project()
     page = factory.item(project)
-    response = client.post(f"/api/v1/pages/{page.id}/submissions", headers=volunteer[1],
+    response = client.post(f"/api/v1/items/{page.id}/submissions", headers=volunteer[1],
                            data="not json" if body is None else None,
                            json=body if body is not None else None)
     assert response.status_code == 400
@@ -94,7 +97,7 @@ def test_bodies_that_cannot_be_stored_as_sent_change_nothing(client, factory, vo
     project = factory.project()
     page = factory.item(project)
     client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
-    url, headers = f"/api/v1/pages/{page.id}/submissions", volunteer[1] | {
+    url, headers = f"/api/v1/items/{page.id}/submissions", volunteer[1] | {
         "Content-Type": "application/json"}
     # A lone surrogate escape is not text any database can store: bad JSON, 400.
     broken = client.post(url, headers=headers,
@@ -117,10 +120,10 @@ def test_skip_and_no_longer_needed(client, factory, volunteer, session):
     for other in (factory.user(), factory.user()):
         reserve(session, project, other)
         key(session, page, other)
-    skip = client.post(f"/api/v1/pages/{page.id}/submissions", json={"skip": "blank"},
+    skip = client.post(f"/api/v1/items/{page.id}/submissions", json={"skip": "blank"},
                        headers=volunteer[1])
     assert skip.status_code == 409  # the page is done
-    late = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": GOOD},
+    late = client.post(f"/api/v1/items/{page.id}/submissions", json={"values": GOOD},
                        headers=volunteer[1])
     assert late.status_code == 409
 
@@ -128,10 +131,11 @@ def test_skip_and_no_longer_needed(client, factory, volunteer, session):
 def test_restricted_pages_do_not_exist_for_the_api(client, factory, volunteer):
     project = factory.project()
     page = factory.item(project, access=Access.RESTRICTED)
-    response = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": GOOD},
+    response = client.post(f"/api/v1/items/{page.id}/submissions", json={"values": GOOD},
                            headers=volunteer[1])
     assert response.status_code == 404
-    assert client.get(f"/api/v1/pages/{page.id}/image", headers=volunteer[1]).status_code == 404
+    assert client.get(f"/api/v1/images/{page.images[0].id}",
+                      headers=volunteer[1]).status_code == 404
 
 
 def test_blind_keying_over_the_api(client, factory, volunteer, session):
@@ -147,10 +151,10 @@ def test_blind_keying_over_the_api(client, factory, volunteer, session):
 def test_renew(client, factory, volunteer):
     project = factory.project()
     page = factory.item(project)
-    assert client.post(f"/api/v1/pages/{page.id}/reservation",
+    assert client.post(f"/api/v1/items/{page.id}/reservation",
                        headers=volunteer[1]).status_code == 409
     client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
-    assert client.post(f"/api/v1/pages/{page.id}/reservation",
+    assert client.post(f"/api/v1/items/{page.id}/reservation",
                        headers=volunteer[1]).status_code == 200
 
 
@@ -167,7 +171,7 @@ def test_parse_date_hint_and_openapi(client, volunteer, auth, factory):
     spec = client.get("/api/v1/openapi.json").json
     assert spec["openapi"].startswith("3.1")
     assert "/projects/{slug}/next" in spec["paths"]
-    assert "/pages/{item_id}/submissions" in spec["paths"]
+    assert "/items/{item_id}/submissions" in spec["paths"]
 
 
 def test_messages_follow_the_token_owners_language(client, factory, session):
@@ -176,7 +180,9 @@ def test_messages_follow_the_token_owners_language(client, factory, session):
     session.commit()
     project = factory.project()
     page = factory.item(project)
-    response = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": {}},
-                           headers={"Authorization": f"Bearer {raw}"})
+    headers = {"Authorization": f"Bearer {raw}"}
+    client.post(f"/api/v1/projects/{project.slug}/next", headers=headers)
+    response = client.post(f"/api/v1/items/{page.id}/submissions", json={"values": {}},
+                           headers=headers)
     assert response.status_code == 422 and response.json["error"]["fields"]["title"] == \
         "This field is required."

@@ -20,7 +20,7 @@ def held(client, factory):  # noqa: ANN001, ANN201
         factory.item(project)
         item_id = client.post(f"/api/v1/projects/{project.slug}/next", headers=headers).json[
             "item_id"]
-        return f"/api/v1/pages/{item_id}/submissions", headers
+        return f"/api/v1/items/{item_id}/submissions", headers
     return make
 
 

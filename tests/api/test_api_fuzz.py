@@ -17,9 +17,10 @@ from tests.factories_scans import import_page
 # Examples per operation and generation mode: 6 operations x 2 modes x 50 stays well under a
 # minute per database on this machine, and each run draws new inputs.
 EXAMPLES = 50
-# A page id drawn as HELD: the page the drawn volunteer gets from "next page" just before.
+# An item (image) id drawn as HELD: the item the drawn volunteer gets from "next page" just
+# before (its first image).
 HELD = "held"
-SUBMISSIONS = "/pages/{item_id}/submissions"
+SUBMISSIONS = "/items/{item_id}/submissions"
 
 
 @pytest.fixture
@@ -43,6 +44,9 @@ def world(client, factory, session):  # noqa: ANN001, ANN201
         # HELD is drawn often: a submission says yes only for a page assignment gave.
         "item_id": [None, *[HELD] * 6, scanned.id, keyed.id, restricted.id, hidden.id,
                     *(p.id for p in pages[:6])],
+        "image_id": [None, *[HELD] * 6, scanned.images[0].id, keyed.images[0].id,
+                     restricted.images[0].id, hidden.images[0].id,
+                     *(p.images[0].id for p in pages[:6])],
         "authorization": [None, *tokens, *tokens],
         "project": project.slug,
     }
@@ -70,19 +74,25 @@ def _served_schema(client):  # noqa: ANN001, ANN202 - a schemathesis schema
 
 
 def _aim(client, world: dict, case, slug: str | None, item_id: int | str | None,  # noqa: ANN001
-         authorization: str | None) -> None:
+         image_id: int | str | None, authorization: str | None) -> None:
     """Point a generated case at real objects and a real token (None keeps what was generated)."""
     parameters = case.path_parameters or {}
     if slug is not None and "slug" in parameters:
         parameters["slug"] = slug
     if authorization is not None:
         case.headers = {**(case.headers or {}), "Authorization": authorization}
-    if item_id == HELD and authorization is not None:
+    if HELD in (item_id, image_id) and authorization is not None:
         given = client.post(f"/api/v1/projects/{world['project']}/next",
                             headers={"Authorization": authorization})
-        item_id = given.json["item_id"] if given.status_code == 200 else None
+        held = given.json if given.status_code == 200 else None
+        if item_id == HELD:
+            item_id = held["item_id"] if held else None
+        if image_id == HELD:
+            image_id = int(held["images"][0]["url"].rsplit("/", 1)[1]) if held else None
     if item_id not in (None, HELD) and "item_id" in parameters:
         parameters["item_id"] = item_id
+    if image_id not in (None, HELD) and "image_id" in parameters:
+        parameters["image_id"] = image_id
 
 
 def _fuzz(app, client, world: dict, operation, mode: GenerationMode) -> set:  # noqa: ANN001
@@ -94,9 +104,10 @@ def _fuzz(app, client, world: dict, operation, mode: GenerationMode) -> set:  # 
               suppress_health_check=list(HealthCheck))
     @given(case=operation.as_strategy(mode), slug=st.sampled_from(world["slug"]),
            item_id=st.sampled_from(world["item_id"]),
+           image_id=st.sampled_from(world["image_id"]),
            authorization=st.sampled_from(world["authorization"]))
-    def fuzz(case, slug, item_id, authorization):  # noqa: ANN001
-        _aim(client, world, case, slug, item_id, authorization)
+    def fuzz(case, slug, item_id, image_id, authorization):  # noqa: ANN001
+        _aim(client, world, case, slug, item_id, image_id, authorization)
         # Sent through the suite's client (each request its own app context and session);
         # TESTING propagates exceptions, so a crash fails here with its traceback.
         response = case.call(app=app, session=sender)
@@ -108,7 +119,7 @@ def _fuzz(app, client, world: dict, operation, mode: GenerationMode) -> set:  # 
         # body: one such request is written out, so that "yes at least once" rests on no luck.
         right = operation.Case(path_parameters={"item_id": 0}, body={"skip": "blank"},
                                media_type="application/json")
-        fuzz = example(case=right, slug=None, item_id=HELD,
+        fuzz = example(case=right, slug=None, item_id=HELD, image_id=None,
                        authorization=world["authorization"][1])(fuzz)
     fuzz()
     return answered
@@ -131,7 +142,8 @@ def test_an_id_larger_than_the_database_holds_is_not_found(client, factory):
     volunteer = factory.user()
     headers = {"Authorization": f"Bearer {factory.api_token(volunteer)}"}
     for item_id in (2**31, 2**63, 10**30):
+        assert client.get(f"/api/v1/images/{item_id}", headers=headers).status_code == 404
         assert client.get(f"/api/v1/pages/{item_id}/image", headers=headers).status_code == 404
-        response = client.post(f"/api/v1/pages/{item_id}/submissions", headers=headers,
+        response = client.post(f"/api/v1/items/{item_id}/submissions", headers=headers,
                                json={"skip": "blank"})
         assert response.status_code == 404

@@ -31,7 +31,7 @@ def _shape(response, status: int, code: str) -> dict:  # noqa: ANN001
 
 def test_400_401_404_405(client, factory, volunteer):
     page = factory.item(factory.project())
-    url = f"/api/v1/pages/{page.id}/submissions"
+    url = f"/api/v1/items/{page.id}/submissions"
     _shape(client.post(url, headers=volunteer[1], json=[]), 400, "bad_request")
     refused = client.post(url, json={"values": GOOD})
     assert "Bearer" in refused.headers["WWW-Authenticate"]
@@ -46,7 +46,7 @@ def test_a_restricted_page_is_404_like_an_unknown_one(client, factory, volunteer
     project = factory.project()
     restricted = factory.item(project, access=Access.RESTRICTED)
     for item_id in (restricted.id, restricted.id + 1000):
-        error = _shape(client.post(f"/api/v1/pages/{item_id}/submissions",
+        error = _shape(client.post(f"/api/v1/items/{item_id}/submissions",
                                    headers=volunteer[1], json={"values": GOOD}),
                        404, "not_found")
         assert error["message"] == "This page is not open for keying."
@@ -56,7 +56,7 @@ def test_409_and_422_in_the_volunteers_language(client, factory, volunteer, sess
     project = factory.project()
     page = factory.item(project)
     client.post(f"/api/v1/projects/{project.slug}/next", headers=volunteer[1])
-    url = f"/api/v1/pages/{page.id}/submissions"
+    url = f"/api/v1/items/{page.id}/submissions"
     error = _shape(client.post(url, headers=volunteer[1], json={"values": GOOD | {"date": "某日"}}),
                    422, "invalid_values")
     assert set(error["fields"]) == {"date"} and error["message"].startswith("Some values")
@@ -65,7 +65,7 @@ def test_409_and_422_in_the_volunteers_language(client, factory, volunteer, sess
     error = _shape(client.post(url, headers=volunteer[1], json={"values": GOOD}),
                    409, "already_submitted")
     assert "already keyed" in error["message"]
-    _shape(client.post(f"/api/v1/pages/{page.id}/reservation", headers=volunteer[1]),
+    _shape(client.post(f"/api/v1/items/{page.id}/reservation", headers=volunteer[1]),
            409, "not_held")
 
 
@@ -73,7 +73,7 @@ def test_413_for_a_body_over_the_limit(app, client, factory, volunteer):
     page = factory.item(factory.project())
     app.config["MAX_CONTENT_LENGTH"] = 1024
     try:
-        response = client.post(f"/api/v1/pages/{page.id}/submissions", headers=volunteer[1],
+        response = client.post(f"/api/v1/items/{page.id}/submissions", headers=volunteer[1],
                                json={"values": {"title": "x" * 5000}})
     finally:
         app.config["MAX_CONTENT_LENGTH"] = 512 * 1024 * 1024
@@ -90,6 +90,6 @@ def test_openapi_documents_every_error_with_the_shared_schema():
                 if int(status) >= 400:
                     schema = response["content"]["application/json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/Error"}, (path, method, status)
-    submissions = SPEC["paths"]["/pages/{item_id}/submissions"]["post"]["responses"]
+    submissions = SPEC["paths"]["/items/{item_id}/submissions"]["post"]["responses"]
     assert {"400", "401", "403", "404", "405", "409", "413", "415", "422", "429",
             "500"} <= set(submissions)

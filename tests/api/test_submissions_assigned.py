@@ -27,7 +27,7 @@ def test_the_api_refuses_open_pages_never_reserved_to_the_volunteer(session, cli
     headers = _headers(session, factory.user())
     for page in pages:
         for body in ({"values": GOOD}, {"skip": "blank"}):
-            response = client.post(f"/api/v1/pages/{page.id}/submissions", json=body,
+            response = client.post(f"/api/v1/items/{page.id}/submissions", json=body,
                                    headers=headers)
             assert response.status_code == 409, response.data
             assert "此頁並未分派給您著錄" in response.get_data(as_text=True)
@@ -40,10 +40,10 @@ def test_the_api_refuses_a_page_reserved_to_someone_else(session, client, factor
     factory.item(project)
     holder, intruder = factory.user(), factory.user()
     page = reserve(session, project, holder)
-    response = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": GOOD},
+    response = client.post(f"/api/v1/items/{page.id}/submissions", json={"values": GOOD},
                            headers=_headers(session, intruder))
     assert response.status_code == 409 and _stored(session) == 0
-    ok = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": GOOD},
+    ok = client.post(f"/api/v1/items/{page.id}/submissions", json={"values": GOOD},
                      headers=_headers(session, holder))
     assert ok.status_code == 201 and _stored(session) == 1
 
@@ -52,7 +52,7 @@ def test_the_refusal_is_worded_in_the_volunteers_language(session, client, facto
     project = factory.project()
     page = factory.item(project)
     headers = _headers(session, factory.user(locale="zh_Hant"))
-    response = client.post(f"/api/v1/pages/{page.id}/submissions", json={"values": GOOD},
+    response = client.post(f"/api/v1/items/{page.id}/submissions", json={"values": GOOD},
                            headers=headers)
     assert response.status_code == 409
     assert "此頁並未分派給您著錄" in response.get_data(as_text=True)

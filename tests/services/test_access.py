@@ -20,9 +20,11 @@ from crowdcat.models import (
     Project,
     ProjectStatus,
     Reservation,
+    Role,
     Submission,
 )
 from crowdcat.services.accounts import tokens as api_tokens
+from tests.api.test_api_items import import_item
 from tests.factories_keying import GOOD, reserve
 from tests.factories_scans import import_page, scan
 
@@ -54,34 +56,34 @@ def _api_next(c, ctx):  # noqa: ANN001, ANN202
 
 
 def _api_submit(c, ctx):  # noqa: ANN001, ANN202
-    return c.post(f"/api/v1/pages/{ctx['page']}/submissions", headers=ctx["headers"],
+    return c.post(f"/api/v1/items/{ctx['page']}/submissions", headers=ctx["headers"],
                   json={"values": GOOD})
 
 
 def _api_skip(c, ctx):  # noqa: ANN001, ANN202
-    return c.post(f"/api/v1/pages/{ctx['page']}/submissions", headers=ctx["headers"],
+    return c.post(f"/api/v1/items/{ctx['page']}/submissions", headers=ctx["headers"],
                   json={"skip": "blank"})
 
 
 def _api_bad_body(c, ctx):  # noqa: ANN001, ANN202
-    return c.post(f"/api/v1/pages/{ctx['page']}/submissions", headers=ctx["headers"],
+    return c.post(f"/api/v1/items/{ctx['page']}/submissions", headers=ctx["headers"],
                   json={"nothing": 1})
 
 
 def _api_renew(c, ctx):  # noqa: ANN001, ANN202
-    return c.post(f"/api/v1/pages/{ctx['page']}/reservation", headers=ctx["headers"])
+    return c.post(f"/api/v1/items/{ctx['page']}/reservation", headers=ctx["headers"])
 
 
 def _api_image(c, ctx):  # noqa: ANN001, ANN202
-    return c.get(f"/api/v1/pages/{ctx['page']}/image", headers=ctx["headers"])
+    return c.get(f"/api/v1/images/{ctx['image']}", headers=ctx["headers"])
 
 
 def _scan_image(c, ctx):  # noqa: ANN001, ANN202
-    return c.get(f"/scans/{ctx['page']}/image")
+    return c.get(f"/scans/{ctx['image']}/image")
 
 
 def _iiif_info(c, ctx):  # noqa: ANN001, ANN202
-    return c.get(f"/iiif/{ctx['page']}/info.json")
+    return c.get(f"/iiif/{ctx['image']}/info.json")
 
 
 # (call, status while the page is open, statuses when it is not). Next page cannot refuse a
@@ -122,7 +124,8 @@ def test_every_keying_route_refuses_a_page_the_crowd_may_not_see(session, client
     assert reserve(session, project, volunteer).id == page.id  # a live hold
     _token, raw = api_tokens.create(session, volunteer, "test")
     session.commit()
-    ctx = {"slug": project.slug, "page": page.id, "headers": {"Authorization": f"Bearer {raw}"}}
+    ctx = {"slug": project.slug, "page": page.id, "image": page.images[0].id,
+           "headers": {"Authorization": f"Bearer {raw}"}}
     _take_from_crowd(session, project, page, how)
     auth.login(volunteer.email)
 
@@ -173,3 +176,27 @@ def test_the_rule_is_written_once():
             if names & {"Access.OPEN", "ProjectStatus.ACTIVE", "'open'", "'active'"}:
                 written.append(f"{path.relative_to(CROWDCAT)}:{node.lineno}")
     assert written == []
+
+
+def test_a_restricted_items_every_image_is_for_staff_only(session, client, auth, factory):
+    """Access is the item's: each of its images follows it, on every route that serves one."""
+    project = factory.project()
+    item = import_item(session, project, "several")
+    volunteer = factory.user()
+    assert reserve(session, project, volunteer).id == item.id  # a live hold
+    _token, raw = api_tokens.create(session, volunteer, "test")
+    item.access = Access.RESTRICTED
+    session.commit()
+    headers = {"Authorization": f"Bearer {raw}"}
+    auth.login(volunteer.email)
+    urls = [url for image in item.images for url in (
+        f"/scans/{image.id}/image", f"/scans/{image.id}/thumbnail", f"/scans/{image.id}/text",
+        f"/iiif/{image.id}/info.json", f"/api/v1/images/{image.id}")]
+    assert len(item.images) == 3
+    for url in urls:
+        assert client.get(url, headers=headers).status_code == 404, url
+    auth.logout()
+    auth.login(factory.user(Role.REVIEWER).email)
+    for url in urls:
+        if not url.startswith("/api/"):  # the API serves the crowd's items only
+            assert client.get(url).status_code == 200, url

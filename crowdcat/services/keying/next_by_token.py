@@ -42,6 +42,15 @@ USERS = User.__table__
 
 
 @dataclass(frozen=True)
+class ItemImage:
+    """One image of the reserved item, in the item's order: what a client needs to fetch it."""
+
+    id: int
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
 class TokenClaim:
     """What one next-page request found: whose token, which project, which page."""
 
@@ -53,6 +62,7 @@ class TokenClaim:
     pending: bool = False
     mine: OwnReservation | None = None
     error: ServiceError | None = None  # why no page was given (the project is closed...)
+    images: tuple[ItemImage, ...] = ()  # the reserved item's images, in order
 
 
 def _time(name: str) -> sa.ScalarSelect:
@@ -69,6 +79,7 @@ def _statement() -> sa.Select:
     plan for the values at hand looks a little cheaper; given as sub-selects, its one
     generic plan is as good and is kept. Constants are written in, the candidate returns
     only the columns needed, the project comes back as a version (projects.snapshot).
+    The chosen item's images ride along as one JSON value (keying_sql.images_json).
     """
     now = _time("now")
     tok = (sa.select(TOKENS.c.id.label("token_id"), USERS.c.id.label("user_id"))
@@ -114,6 +125,7 @@ def _statement() -> sa.Select:
         own.c.expires_at.label("own_expires_at"),
         chosen.c.id.label("item_id"), chosen.c.sequence, chosen.c.prefill,
         added.c.id.label("reservation_id"), added.c.expires_at.label("reserved_until"),
+        sql.images_json(chosen.c.id).label("images"),
     ).select_from(one.outerjoin(tok, sa.true()).outerjoin(proj, sa.true())
                   .outerjoin(own, sa.true()).outerjoin(chosen, sa.true())
                   .outerjoin(added, added.c.item_id == chosen.c.id))
@@ -147,7 +159,8 @@ def claim(session: Session, *, token: str, slug: str,
     if row.reservation_id is not None:
         reserved = assignment.Reserved(row.reservation_id, row.item_id, row.sequence,
                                        row.prefill or {}, row.reserved_until)
-        return TokenClaim(row.user_id, project, reserved)
+        return TokenClaim(row.user_id, project, reserved,
+                          images=tuple(ItemImage(*image) for image in row.images or ()))
     pending = mine is not None or row.item_id is not None
     return TokenClaim(row.user_id, project, pending=pending, mine=mine)
 
@@ -169,7 +182,9 @@ def next_page(session: Session, *, token: str, slug: str) -> TokenClaim:
                                       mine=found.mine)  # type: ignore[arg-type]
     except ServiceError as exc:
         return replace(found, pending=False, error=exc)
-    return replace(found, reserved=reserved, pending=False)
+    images = (tuple(ItemImage(*image) for image in sql.item_images(
+        session, item_id=reserved.item_id).all()) if reserved is not None else ())
+    return replace(found, reserved=reserved, pending=False, images=images)
 
 
 def _token_sqlite() -> sa.Select:
@@ -218,10 +233,13 @@ def _claim_sqlite(session: Session, token: str, slug: str) -> TokenClaim:
             if connection.in_transaction:  # not if the error ended it: no second error
                 connection.execute("ROLLBACK")
             raise
-    if reserved is None or reserved is _RACE:  # nothing left, a hold to resume, or a race
-        return TokenClaim(found.user_id, project, pending=project is not None and (
-            mine is not None or reserved is _RACE), mine=mine)
-    return TokenClaim(found.user_id, project, reserved)
+        if reserved is None or reserved is _RACE:  # nothing left, a hold to resume, a race
+            return TokenClaim(found.user_id, project, pending=project is not None and (
+                mine is not None or reserved is _RACE), mine=mine)
+        # After the commit: read without the write lock.
+        images = sql.item_images.run(connection, dialect, item_id=reserved.item_id).all()
+    return TokenClaim(found.user_id, project, reserved,
+                      images=tuple(ItemImage(*image) for image in images))
 
 
 # _reserve_sqlite(): the volunteer reserved in another tab between the reads and the lock.
