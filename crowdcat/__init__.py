@@ -94,6 +94,7 @@ ROUTE_MODULES = (
     "crowdcat.review.routes",
     "crowdcat.review.actions",
     "crowdcat.review.exports",
+    "crowdcat.review.regroup",
     "crowdcat.transcribe.projects",
     "crowdcat.transcribe.keying",
     "crowdcat.transcribe.profile",

@@ -38,6 +38,7 @@ ACTION_LABELS = {
     "entry.send_back": _l("Sent back for more keying"),
     "entry.reject": _l("Marked as not a catalog entry"),
     "entry.reopen": _l("Reopened"),
+    "entry.regroup": _l("Pages changed"),
 }
 # Keys of audit before/after dicts other than field keys.
 CHANGE_LABELS = {
@@ -47,4 +48,5 @@ CHANGE_LABELS = {
     "why": _l("Reason"),
     "reviewer_id": _l("Reviewer"),
     "reviewed_at": _l("Reviewed at"),
+    "images": _l("Pages (image ids)"),
 }
