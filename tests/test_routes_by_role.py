@@ -81,6 +81,10 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("review.send_back", "POST"):               (LOGIN, 403, 400, 400, LOGIN),
     ("review.reject", "POST"):                  (LOGIN, 403, 400, 400, LOGIN),
     ("review.reopen", "POST"):                  (LOGIN, 403, 400, 400, LOGIN),
+    ("review.item_pages", "GET"):               (LOGIN, 403, 200, 200, LOGIN),
+    ("review.move_page", "POST"):               (LOGIN, 403, 422, 422, LOGIN),
+    ("review.split_item", "POST"):              (LOGIN, 403, 422, 422, LOGIN),
+    ("review.merge_item", "POST"):              (LOGIN, 403, 422, 422, LOGIN),
     # admin: admins only; the old export addresses moved to /review (308 for everyone)
     ("admin.projects", "GET"):                  (LOGIN, 403, 403, 200, LOGIN),
     ("admin.project_new", "GET"):               (LOGIN, 403, 403, 200, LOGIN),
@@ -144,6 +148,10 @@ OTHER_PAGES: dict[tuple[str, str], tuple[int | str, int | str]] = {
     ("scans.iiif_info", "GET"):                 (404, 404),
     ("scans.iiif_tile", "GET"):                 (404, 404),
     ("admin.project_page", "GET"):              (403, 403),
+    ("review.item_pages", "GET"):               (403, 403),
+    ("review.move_page", "POST"):               (403, 403),
+    ("review.split_item", "POST"):              (403, 403),
+    ("review.merge_item", "POST"):              (403, 403),
     ("api.renew", "POST"):                      (409, 404),
     ("api.page_image", "GET"):                  (404, 404),
 }
