@@ -1,6 +1,11 @@
 """Reconcile N synthetic pages x 3 submissions x the default template on one core, streaming.
 
 Usage: python benchmarks/reconcile_640k.py [--pages 640000] [--seed 1948] [--to-dict]
+       [--old | --fold-forms]
+
+``--old`` runs the engine before issue 18 (the frozen copy in benchmarks/reconcile_old/) on the
+same pages, for a before/after timing in one session; ``--fold-forms`` turns on the folding of
+variant forms (爲/為) for every text field, to measure its cost.
 
 Values are generated page by page from a seeded RNG (never held all at once) and imitate what
 volunteers type: Republic-era dates in mixed forms, full-width digits, punctuation variants,
@@ -11,6 +16,7 @@ out: it is composed from the four reference parts, not keyed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import random
 import resource
 import sys
@@ -19,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -191,7 +198,22 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=640_000)
     parser.add_argument("--seed", type=int, default=1948)
     parser.add_argument("--to-dict", action="store_true", help="also build the JSON-ready dicts")
+    engine = parser.add_mutually_exclusive_group()
+    engine.add_argument("--old", action="store_true", help="the engine before issue 18")
+    engine.add_argument("--fold-forms", action="store_true",
+                        help="fold variant forms in every text field")
     args = parser.parse_args()
+    rules: Any = RULES
+    if args.fold_forms:
+        rules = Rules(tuple(dataclasses.replace(rule, fold_forms=True)
+                            if rule.kind in ("text", "long_text") else rule
+                            for rule in RULES.fields), RULES.agree, RULES.maximum)
+    if args.old:
+        from benchmarks.reconcile_old import voting as old
+
+        rules = old.Rules(tuple(
+            old.FieldRule(r.key, r.kind, r.fold_variants, r.fuzzy_threshold, r.blank_values,
+                          r.choices) for r in RULES.fields), RULES.agree, RULES.maximum)
     checkpoints = {args.pages * k // 8 for k in (1, 2, 4, 8)}
     verdicts: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
@@ -203,14 +225,20 @@ def main() -> None:
         f"{'pages':>8}  {'wall s':>7}  {'CPU s':>6}  {'pages/s':>8}  {'in reconcile':>12}  peak RSS"
     )
     for n, votes in enumerate(pages(args.seed), start=1):
-        before = clock()
-        result = reconcile(RULES, votes)
+        if args.old:
+            votes = [old.Vote(v.voter, v.values) for v in votes]
+            before = clock()
+            result = old.reconcile(rules, votes)
+        else:
+            before = clock()
+            result = reconcile(rules, votes)
         if args.to_dict:
             result.to_dict()
         in_reconcile += clock() - before
         verdicts[result.verdict] += 1
         statuses.update(field.status for field in result.fields.values())
-        hows.update((field.how or "").split(" ", 1)[0] for field in result.fields.values())
+        hows.update((getattr(field, "how", None) or "").split(" ", 1)[0]
+                    for field in result.fields.values())
         if n in checkpoints:
             elapsed, cpu = clock() - start, time.process_time() - cpu_start
             print(

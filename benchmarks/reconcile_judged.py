@@ -10,6 +10,9 @@ Usage: python benchmarks/reconcile_judged.py [--pages 20000]
    the old rules and are decided now, by the rule that decides them (``FieldResult.how``), and
    the fields decided before that are not any more (a blank against a lone value, a group of
    values whose numbers differ).
+3. The demo's items (crowdcat/demo) as its loader keys them, each with three volunteers who
+   agree in meaning (the review pattern) and three who misread (the conflict pattern), under
+   the 民國檔案文件級目錄 template's rules: the same counts as for the synthetic pages.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.reconcile_640k import RULES, pages  # noqa: E402
 from benchmarks.reconcile_old import voting as old  # noqa: E402
+from crowdcat.demo import loader as demo_loader  # noqa: E402
+from crowdcat.demo.content import DEMO_RECORDS  # noqa: E402
+from crowdcat.services.projects.templates import REPUBLIC_FILE_LEVEL  # noqa: E402
 from crowdcat.services.reconciliation import voting as new  # noqa: E402
 from tests.services.reconciliation.judged_cases import (  # noqa: E402
     CASES,
@@ -71,32 +77,68 @@ def old_rules() -> old.Rules:
     return old.Rules(fields, RULES.agree, RULES.maximum)
 
 
-def synthetic(count: int) -> None:
-    """Compare field decisions of both engines on the synthetic pages."""
-    before_rules = old_rules()
-    now_decided: Counter[str] = Counter()
-    now_undecided: Counter[str] = Counter()
-    changed_value = 0
-    fields = 0
-    for n, votes in enumerate(pages(1948), start=1):
-        was = old.reconcile(before_rules, [old.Vote(v.voter, v.values) for v in votes])
-        now = new.reconcile(RULES, votes)
+class Comparison:
+    """Field decisions of the old and the new engine on the same pages, counted."""
+
+    def __init__(self, new_rules: new.Rules, old_rules: old.Rules) -> None:
+        self.rules, self.old_rules = new_rules, old_rules
+        self.now_decided: Counter[str] = Counter()
+        self.now_undecided: Counter[str] = Counter()
+        self.changed_value = self.fields = self.pages = 0
+
+    def add(self, votes: list[new.Vote]) -> None:
+        """Reconcile one page with both engines and count how its fields changed."""
+        was = old.reconcile(self.old_rules, [old.Vote(v.voter, v.values) for v in votes])
+        now = new.reconcile(self.rules, votes)
+        self.pages += 1
         for key, result in now.fields.items():
-            fields += 1
+            self.fields += 1
             before = was.fields[key]
             if before.status == "conflict" and result.status != "conflict":
-                now_decided[f"{key}: {(result.how or '').split(' ')[0]}"] += 1
+                self.now_decided[f"{key}: {(result.how or '').split(' ')[0]}"] += 1
             elif before.status != "conflict" and result.status == "conflict":
-                now_undecided[key] += 1
+                self.now_undecided[key] += 1
             elif result.status != "conflict" and before.value != result.value:
-                changed_value += 1
+                self.changed_value += 1
+
+    def report(self, title: str) -> None:
+        """Print the counts."""
+        print(f"\n{title}: {self.pages:,} pages x 3 submissions, {self.fields:,} fields")
+        print("conflicts before, decided now (field: rule):",
+              dict(self.now_decided.most_common()) or "none")
+        print("decided before, undecided now (field):",
+              dict(self.now_undecided.most_common()) or "none")
+        print(f"decided both times, another value shown now: {self.changed_value:,}")
+
+
+def synthetic(count: int) -> None:
+    """Compare field decisions of both engines on the synthetic pages."""
+    comparison = Comparison(RULES, old_rules())
+    for n, votes in enumerate(pages(1948), start=1):
+        comparison.add(votes)
         if n == count:
             break
-    print(f"\nSynthetic pages: {count:,} pages x 3 submissions, {fields:,} fields")
-    print("conflicts before, decided now (field: rule):",
-          dict(now_decided.most_common()) or "none")
-    print("decided before, undecided now (field):", dict(now_undecided.most_common()) or "none")
-    print(f"decided both times, another value shown now: {changed_value:,}")
+    comparison.report("Synthetic pages")
+
+
+def demo() -> None:
+    """Compare field decisions of both engines on the demo's items, keyed as its loader does."""
+    specs = [(f["key"], f["kind"].value, f.get("options", {}) | {"choices": f.get("choices", [])})
+             for f in REPUBLIC_FILE_LEVEL if f.get("keyed", True)]
+    rules = new.Rules(tuple(new.FieldRule.from_options(*spec) for spec in specs), 2, 3)
+    before = old.Rules(tuple(
+        old.FieldRule.from_options(key, kind, {k: v for k, v in options.items()
+                                               if k in OLD_OPTIONS})
+        for key, kind, options in specs), 2, 3)
+    comparison = Comparison(rules, before)
+    keys = [spec[0] for spec in specs]
+    typed = demo_loader._typed  # noqa: SLF001 - the demo's own volunteers
+    misread = demo_loader._disagreeing  # noqa: SLF001
+    for record in DEMO_RECORDS:
+        for hand_of in (typed, misread):
+            comparison.add([new.Vote(f"v{hand}", {k: v for k, v in hand_of(record, hand).items()
+                                                  if k in keys}) for hand in range(3)])
+    comparison.report("Demo items (each keyed both ways)")
 
 
 def main() -> None:
@@ -105,6 +147,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=20_000)
     args = parser.parse_args()
     judged()
+    demo()
     synthetic(args.pages)
 
 
