@@ -84,7 +84,13 @@ def render_screen(entry: Entry, code: int = 200, **context: Any):
     rows = field_rows(entry, project, names, context.pop("submitted", None),
                       context.pop("taken", None), context.pop("errors", None))
     shown = entry.values if entry.values is not None else {r.spec.key: r.value for r in rows}
-    reading = readings.latest(db.session, entry.item_id)  # the machine's, a hint only
+    # The machine's reading of each of the item's images (a hint only), in page order.
+    read = [(n, r) for n, image in enumerate(entry.item.images, 1)
+            if (r := readings.latest(db.session, image.id)) is not None]
+    keyed = {r.spec.key: r.value for r in rows}
+    ocr_hints: dict[str, str] = {}
+    for _n, reading in reversed(read):  # a value found on an earlier page wins
+        ocr_hints |= readings.hints(reading, keyed)
     context.setdefault("send_back_form", SendBackForm(prefix="send"))
     context.setdefault("reject_form", RejectForm(prefix="reject"))
     context.setdefault("reopen_form", ReopenForm(prefix="reopen"))
@@ -93,8 +99,8 @@ def render_screen(entry: Entry, code: int = 200, **context: Any):
         waiting=entry.status in WAITING, may_decide=review.may_decide(db.session, entry, reviewer),
         reference=project_reference(project, shown), status=status, field_key=field_key,
         status_labels=ENTRY_STATUS_LABELS, field_status_labels=FIELD_STATUS_LABELS,
-        reject_labels=REJECT_LABELS, ocr=reading,
-        ocr_hints=readings.hints(reading, {r.spec.key: r.value for r in rows}), **context,
+        reject_labels=REJECT_LABELS, ocr_pages=read, page_total=len(entry.item.images),
+        ocr_hints=ocr_hints, **context,
     ), code
 
 

@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from crowdcat.models import Item, Role, Submission
+from crowdcat.services.ocr import pipeline
+from crowdcat.services.ocr.engines import DEFAULT_ENGINE, get_engine
 from crowdcat.services.scans.ingest import Importer, Source
 from crowdcat.services.scans.storage import storage_for
 from tests.browser.test_viewer_browser import _log_in
@@ -140,3 +142,38 @@ def test_review_screen_has_the_page_strip(browser_page, factory, session):
     page.get_by_role("button", name="下一頁").click()
     expect(figure.locator(".viewer-page-label")).to_have_text("第 2 / 3 頁")
     expect(figure).to_have_attribute("data-state", "ready")
+
+
+def _line(text: str, y: int) -> dict:
+    return {"text": text, "confidence": 0.95, "box": [60, y, 500, 60], "polygon": [],
+            "vertical": False}
+
+
+def test_the_machine_reading_follows_the_page_shown(browser_page, factory, session):
+    project = factory.project()
+    item = _item(session, project, 2, reference="ocr-item")
+    first, last = item.images
+    engine = get_engine(DEFAULT_ENGINE)
+    pipeline.store(session, first, engine,
+                   pipeline.Reading(lines=[_line("事由：呈報修築公路經費", 80)]))
+    pipeline.store(session, last, engine, pipeline.Reading(
+        lines=[_line("浙江省政府", 80), _line("中華民國三十七年五月十日", 200)]))
+    session.commit()
+    page = browser_page
+    _log_in(page, factory.user().email)
+    _open_keying(page, project, item)
+    page.locator("#ocr-toggle").click()
+    expect(page.locator("#ocr-lines button")).to_have_text(["事由：呈報修築公路經費"])
+    expect(page.locator(".ocr-box")).to_have_count(1)
+
+    page.locator("#f_date").click()
+    page.keyboard.press("PageDown")
+    expect(page.locator("#ocr-lines button")).to_have_text(
+        ["浙江省政府", "中華民國三十七年五月十日"])
+    expect(page.locator(".ocr-box")).to_have_count(2)
+    page.locator("#ocr-lines button", has_text="中華民國").click()
+    expect(page.locator("#f_date")).to_have_value("中華民國三十七年五月十日")
+
+    page.keyboard.press("PageUp")
+    expect(page.locator("#ocr-lines button")).to_have_text(["事由：呈報修築公路經費"])
+    expect(page.locator(".ocr-box")).to_have_count(1)

@@ -60,7 +60,7 @@ def test_review_screen_shows_badges_alternatives_and_who_typed_them(client, fact
     page = client.get(f"/review/entries/{entry.id}").get_data(as_text=True)
     assert 'class="badge majority"' in page and 'class="badge unanimous"' in page
     assert "呈報縣政府修築道路經費" in page and "李二" in page and "陳一" in page
-    assert 'name="take-title"' in page and f'src="/scans/{entry.item_id}/image"' in page
+    assert 'name="take-title"' in page and f'src="/scans/{entry.item.images[0].id}/image"' in page
 
 
 def test_take_an_alternative_without_javascript_and_approve(client, factory, rf, reviewer, session):
