@@ -11,8 +11,11 @@ wait4) are its own:
 
 - ours:   `crowdcat export SLUG --format csv -o FILE` (safe mode, UTF-8 with BOM, progress bar);
 - sqlite3 -csv / psql COPY (SELECT ...) TO STDOUT CSV: the same rows and the same columns
-  (14 field values unpacked from JSON, the composed 檔號, page sequence and file name) in the
-  same order, dumped by the database's own client.
+  (14 field values unpacked from JSON, the composed 檔號, the item's first and last image
+  names and image count, the item's sequence) in the same order, dumped by the database's
+  own client.
+
+Each item (件) has 1 to 4 images (n % 4 + 1).
 
 At the largest size it also times JSON Lines and CSV with --provenance. Values are generated
 from a seeded RNG: mixed date spellings, CJK titles, and one entry in 40 with a hostile value
@@ -43,8 +46,9 @@ from keying_seed import autovacuum  # noqa: E402
 from crowdcat import create_app  # noqa: E402
 from crowdcat.extensions import db  # noqa: E402
 from crowdcat.models import Project, ProjectStatus, Role, User  # noqa: E402
-from crowdcat.services import entry_facts  # noqa: E402
+from crowdcat.models.item import NOT_FULL  # noqa: E402
 from crowdcat.services.projects.templates import apply_template  # noqa: E402
+from crowdcat.services.reconciliation import facts as entry_facts  # noqa: E402
 
 POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 SLUG = "bench-republic"
@@ -109,26 +113,31 @@ def _reconciled(values: dict[str, str]) -> str:
 
 
 def _rows(start: int, stop: int, project_id: int, reviewers: list[int]):
-    """(page row, entry row) tuples for entries start..stop-1 (ids are start+1...)."""
+    """(item row, image rows, entry row) for entries start..stop-1 (ids are start+1...)."""
     base = datetime(2026, 1, 1, tzinfo=UTC)
     for n in range(start, stop):
         rng = random.Random(n)
         values = _values(rng, n)
         digest = uuid.UUID(int=rng.getrandbits(128)).hex * 2
         at = base + timedelta(seconds=n // 2 * 7)  # pairs of entries share an approval time
-        page = (n + 1, project_id, n + 1, f"{digest[:2]}/{digest}", digest, 2480, 3508,
-                812_000, f"全宗J{n % 37 + 1:03d}/掃描{n + 1:07d}.tif", "open", "done", 3, 2,
-                "{}", at)
+        item = (n + 1, project_id, n + 1, f"J{n % 37 + 1:03d}-{n + 1:07d}", "open", "done", 3,
+                2, "{}", at, NOT_FULL)
+        images = [(4 * n + p, n + 1, project_id, p, f"{digest[:2]}/{digest}{p}",
+                   f"{digest[:63]}{p}", 2480, 3508, 812_000,
+                   f"全宗J{n % 37 + 1:03d}/掃描{n + 1:07d}-{p:02d}.tif", at)
+                  for p in range(1, n % 4 + 2)]
         # What approval stamps (review.approve -> entry_facts.stamp).
         dates, plain = entry_facts.facts(values)
         entry = (n + 1, n + 1, project_id, "approved", _reconciled(values),
                  json.dumps(values, ensure_ascii=False), 3, reviewers[n % len(reviewers)],
                  at, at, at, 1, json.dumps(dates, ensure_ascii=False), plain, entry_facts.TAG)
-        yield page, entry
+        yield item, images, entry
 
 
-PAGE_COLUMNS = ("id, project_id, sequence, image_key, content_hash, width, height, byte_size,"
-                " original_name, access, status, submission_count, wanted, prefill, created_at")
+ITEM_COLUMNS = ("id, project_id, sequence, reference, access, status, submission_count, wanted,"
+                " prefill, created_at, full_until")
+IMAGE_COLUMNS = ("id, item_id, project_id, position, image_key, content_hash, width, height,"
+                 " byte_size, original_name, created_at")
 ENTRY_COLUMNS = ("id, item_id, project_id, status, reconciled, final_values, submission_count,"
                  " reviewer_id, reviewed_at, created_at, updated_at, version, final_dates,"
                  " final_plain, facts_tag")
@@ -151,18 +160,26 @@ def seed(engine: sa.Engine, start: int, stop: int, project_id: int, reviewers: l
             if engine.dialect.name == "sqlite":
                 cursor.execute("BEGIN")
                 cursor.executemany(
-                    f"INSERT INTO pages ({PAGE_COLUMNS}) VALUES ({','.join('?' * 15)})",
-                    [p[:-1] + (_sqlite_time(p[-1]),) for p, _e in rows])
+                    f"INSERT INTO items ({ITEM_COLUMNS}) VALUES ({','.join('?' * 11)})",
+                    [p[:-2] + (_sqlite_time(p[-2]), _sqlite_time(p[-1])) for p, _i, _e in rows])
+                cursor.executemany(
+                    f"INSERT INTO images ({IMAGE_COLUMNS}) VALUES ({','.join('?' * 11)})",
+                    [i[:-1] + (_sqlite_time(i[-1]),) for _p, images, _e in rows for i in images])
                 cursor.executemany(
                     f"INSERT INTO entries ({ENTRY_COLUMNS}) VALUES ({','.join('?' * 15)})",
-                    [e[:8] + tuple(_sqlite_time(t) for t in e[8:11]) + e[11:] for _p, e in rows])
+                    [e[:8] + tuple(_sqlite_time(t) for t in e[8:11]) + e[11:]
+                     for _p, _i, e in rows])
                 cursor.execute("COMMIT")
             else:
-                with cursor.copy(f"COPY pages ({PAGE_COLUMNS}) FROM STDIN") as copy:
-                    for page, _entry in rows:
-                        copy.write_row(page)
+                with cursor.copy(f"COPY items ({ITEM_COLUMNS}) FROM STDIN") as copy:
+                    for item, _images, _entry in rows:
+                        copy.write_row(item)
+                with cursor.copy(f"COPY images ({IMAGE_COLUMNS}) FROM STDIN") as copy:
+                    for _item, images, _entry in rows:
+                        for image in images:
+                            copy.write_row(image)
                 with cursor.copy(f"COPY entries ({ENTRY_COLUMNS}) FROM STDIN") as copy:
-                    for _page, entry in rows:
+                    for _item, _images, entry in rows:
                         copy.write_row(entry)
                 raw.commit()
         if engine.dialect.name == "sqlite":
@@ -182,8 +199,12 @@ def dump_sql(dialect: str, project_id: int) -> str:
     else:
         get = [f"(e.final_values ->> '{k}')" for k in KEYS]
     reference = " || '-' || ".join(get[:4])
-    columns = get[:4] + [reference] + get[4:] + ["p.sequence", "p.original_name"]
-    return (f"SELECT {', '.join(columns)} FROM entries e JOIN pages p ON p.id = e.item_id"
+    of_item = "FROM images i WHERE i.item_id = p.id"
+    images = [f"(SELECT i.original_name {of_item} ORDER BY i.position LIMIT 1)",
+              f"(SELECT i.original_name {of_item} ORDER BY i.position DESC LIMIT 1)",
+              f"(SELECT count(*) {of_item})"]
+    columns = get[:4] + [reference] + images + get[4:] + ["p.sequence"]
+    return (f"SELECT {', '.join(columns)} FROM entries e JOIN items p ON p.id = e.item_id"
             f" WHERE e.project_id = {project_id} AND e.status = 'approved'"
             " ORDER BY e.reviewed_at, e.id")
 

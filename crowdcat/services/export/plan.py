@@ -17,6 +17,8 @@ ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
 LABELS = ("zh_Hant", "zh_Hans", "en", "keys")
 DEFAULT_ENCODING = {"csv": "utf-8-sig", "jsonl": "utf-8"}
 REFERENCE_KEY = "reference_code"
+# The columns of an item's images (key = kind), written after the composed 檔號.
+IMAGE_COLUMNS = ("first_image", "last_image", "image_count")
 
 # Headers of the columns that are not project fields (translated into the chosen label language).
 HEADERS = {
@@ -24,8 +26,10 @@ HEADERS = {
     "date_iso": _l("%(label)s (ISO 8601)"),
     "status": _l("%(label)s: agreement"),
     "how": _l("%(label)s: how decided"),
-    "page_sequence": _l("Scan sequence"),
-    "page_file": _l("Scan file name"),
+    "first_image": _l("First image file name"),
+    "last_image": _l("Last image file name"),
+    "image_count": _l("Image count"),
+    "item_sequence": _l("Item sequence"),
     "submissions": _l("Submissions"),
     "reviewer": _l("Reviewer"),
     "approved_at": _l("Approved at"),
@@ -97,8 +101,9 @@ class Column:
     """One column of the export: where its value comes from and how it is written.
 
     kind: "value" (a field value, text), "integer", "date" (as typed), "date_iso",
-    "reference" (the composed 檔號), "sequence", "file", "status", "how" (the rule that decided
-    the field, e.g. "normalized 3/3"), "submissions",
+    "reference" (the composed 檔號), "first_image" and "last_image" (the original file names
+    of the item's first and last images), "image_count", "sequence" (the item's), "status",
+    "how" (the rule that decided the field, e.g. "normalized 3/3"), "submissions",
     "reviewer", "approved_at".
     """
 
@@ -114,7 +119,7 @@ class ExportPlan:
 
     columns: list[Column]
     reference: ReferenceFormat
-    prefilled: frozenset[str]  # reference parts: blank values fall back to the page's prefill
+    prefilled: frozenset[str]  # reference parts: blank values fall back to the item's prefill
     field_order: list[str] = field(default_factory=list)  # JSON keys of "fields", in order
 
     def header(self, options: ExportOptions) -> list[str]:
@@ -154,8 +159,11 @@ def make_plan(project: Project, options: ExportOptions) -> ExportPlan:
         else:
             kind = "integer" if f.kind == FieldKind.INTEGER else "value"
             columns.append(Column(f.key, kind, label, f.key))
-    columns += [Column("page_sequence", "sequence", _fixed("page_sequence", language)),
-                Column("page_file", "file", _fixed("page_file", language))]
+    # The item's images beside the 檔號 (after the fields when the export has no 檔號).
+    images = [Column(name, name, _fixed(name, language)) for name in IMAGE_COLUMNS]
+    at = next((i + 1 for i, c in enumerate(columns) if c.kind == "reference"), len(columns))
+    columns[at:at] = images
+    columns.append(Column("item_sequence", "sequence", _fixed("item_sequence", language)))
     if options.provenance:
         keyed = [f for f in fields if f.keyed and f is not composed]
         columns += [Column(f"{f.key}_status", "status", _fixed("status", language,

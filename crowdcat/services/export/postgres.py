@@ -36,6 +36,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from crowdcat.data.copy import copy_lines
 from crowdcat.models import Entry, Item, User
+from crowdcat.services.export.images import KINDS as IMAGE_KINDS
+from crowdcat.services.export.images import ItemImages
 from crowdcat.services.export.plan import ExportOptions, ExportPlan
 from crowdcat.services.export.postgres_cells import (
     blank,
@@ -95,6 +97,8 @@ class ServerCsv:
         self.statuses = (sa.func.jsonb_to_record(Entry.reconciled["fields"])
                          .table_valued(*(sa.column(key, postgresql.JSONB) for key in statused))
                          .render_derived(with_types=True)) if statused else None
+        self.images = (ItemImages(project_id) if any(c.kind in IMAGE_KINDS for c in plan.columns)
+                       else None)
 
     def _sources(self, value_of: Callable[[str], Text]) -> dict[int, Text]:
         """The text of each field column before neutralizing, by column position."""
@@ -102,10 +106,13 @@ class ServerCsv:
                 else value_of(key) for i, key in self.fields.items()}
 
     def _from(self, stmt: sa.Select, unpacked: bool, page: bool = True,
-              statuses: bool = False) -> sa.Select:
-        """`stmt` over the approved entries (with their pages, values and statuses unpacked)."""
+              statuses: bool = False, images: bool = False) -> sa.Select:
+        """`stmt` over the approved entries (with their items, values and statuses unpacked,
+        and the items' images)."""
         if page:
             stmt = stmt.join(Item, Item.id == Entry.item_id)
+        if images and self.images is not None:
+            stmt = self.images.join(stmt)
         if unpacked and self.unpacked is not None:
             stmt = stmt.join(self.unpacked, sa.true())
         if statuses and self.statuses is not None:
@@ -231,8 +238,10 @@ class ServerCsv:
                              raw=self.raw)
             elif kind == "sequence":
                 value = sa.cast(Item.sequence, sa.Text)
-            elif kind == "file":
-                value = cell(Item.original_name, raw=self.raw)
+            elif kind in ("first_image", "last_image"):
+                value = cell(self.images.cell(kind), raw=self.raw)
+            elif kind == "image_count":
+                value = self.images.cell(kind)
             elif kind == "submissions":
                 value = sa.cast(Entry.submission_count, sa.Text)
             elif kind == "reviewer":
@@ -241,7 +250,7 @@ class ServerCsv:
                 value = sa.func.to_char(Entry.reviewed_at, 'YYYY-MM-DD"T"HH24:MI:SSTZH:TZM')
             out.append(value.label(f"o{i}"))
         stmt = self._from(sa.select(*out).select_from(Entry), unpacked=not with_facts,
-                          statuses=True)
+                          statuses=True, images=True)
         if self.options.provenance:
             stmt = stmt.outerjoin(User, User.id == Entry.reviewer_id)
         stmt = stmt.order_by(Entry.reviewed_at, Entry.id)

@@ -174,7 +174,7 @@ class Rows:
     def json_object(self, row: Row) -> dict[str, Any]:
         """One entry as a JSON object with real types (see docs/export.md)."""
         fields: dict[str, Any] = {}
-        page: dict[str, Any] = {}
+        item: dict[str, Any] = {}
         provenance: dict[str, Any] = {}
         status: dict[str, Any] = {}
         how: dict[str, Any] = {}
@@ -187,9 +187,11 @@ class Rows:
             elif kind == "integer":
                 fields[column.key] = cells.integer_json(value)
             elif kind == "sequence":
-                page["sequence"] = int(value)
-            elif kind == "file":
-                page["file"] = value
+                item["sequence"] = int(value)
+            elif kind in ("first_image", "last_image"):
+                item[kind] = value
+            elif kind == "image_count":
+                item["image_count"] = int(value)
             elif kind == "status":
                 status[column.field or ""] = value
             elif kind == "how":
@@ -198,7 +200,7 @@ class Rows:
                 provenance["submissions"] = int(value)
             elif kind in ("reviewer", "approved_at"):
                 provenance[kind] = value
-        entry = {"fields": fields, "page": page}
+        entry = {"fields": fields, "item": item}
         if self.options.provenance:
             entry["provenance"] = {"status": status, "how": how} | provenance
         return entry

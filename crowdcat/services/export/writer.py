@@ -28,6 +28,8 @@ from crowdcat.data.copy import copy_batches
 from crowdcat.models import Entry, EntryStatus, Item, Project, User
 from crowdcat.services.export import cells
 from crowdcat.services.export import postgres as server
+from crowdcat.services.export.images import KINDS as IMAGE_KINDS
+from crowdcat.services.export.images import image_cell
 from crowdcat.services.export.plan import Column, ExportOptions, ExportPlan, make_plan
 from crowdcat.services.export.rows import LEFT_TO_PYTHON, Rows
 
@@ -84,7 +86,7 @@ def _column(plan: ExportPlan, column: Column, copy: bool = False) -> sa.ColumnEl
         "reference": sa.null(),  # composed in Python
         "date_iso": sa.null(),  # converted in Python from the date column before it
         "sequence": sa.cast(Item.sequence, sa.Text),
-        "file": Item.original_name,
+        **{name: image_cell(name) for name in IMAGE_KINDS},
         "submissions": sa.cast(Entry.submission_count, sa.Text),
         "reviewer": sa.func.coalesce(User.display_name, ""),
         # Read as stored (no type conversion per row): used as the keyset too.

@@ -69,14 +69,20 @@ def test_header_follows_the_field_order_in_each_language(make):
     project = republic(make)
     make.entry(project, full_values())
     hant = table(run(project))[0]
-    assert hant[:6] == ["全宗號", "目錄號", "案卷號", "件號", "檔號", "題名"]
-    assert hant[9:11] == ["日期", "日期（ISO 8601）"]
-    assert hant[-2:] == ["掃描序號", "掃描檔名"]
-    assert table(run(project, labels="zh_Hans"))[0][4:6] == ["档号", "题名"]
-    assert table(run(project, labels="en"))[0][4:6] == ["Reference code", "Title"]
+    assert hant[:9] == ["全宗號", "目錄號", "案卷號", "件號", "檔號", "首頁掃描檔名",
+                        "末頁掃描檔名", "掃描頁數", "題名"]
+    assert hant[12:14] == ["日期", "日期（ISO 8601）"]
+    assert hant[-1] == "件序號"
+    assert table(run(project, labels="zh_Hans"))[0][4:9] == [
+        "档号", "首页扫描文件名", "末页扫描文件名", "扫描页数", "题名"]
+    assert table(run(project, labels="en"))[0][4:9] == [
+        "Reference code", "First image file name", "Last image file name", "Image count",
+        "Title"]
     keys = table(run(project, labels="keys"))[0]
-    assert keys == [f["key"] for f in REPUBLIC_FILE_LEVEL][:9] + ["date", "date_iso"] + [
-        "pages", "doc_type", "classification", "language", "notes", "page_sequence", "page_file"]
+    fields = [f["key"] for f in REPUBLIC_FILE_LEVEL]
+    assert keys == fields[:5] + ["first_image", "last_image", "image_count"] + fields[5:9] + [
+        "date", "date_iso", "pages", "doc_type", "classification", "language", "notes",
+        "item_sequence"]
 
 
 def test_row_holds_the_final_values_the_composed_reference_and_the_page(make):
@@ -88,8 +94,9 @@ def test_row_holds_the_final_values_the_composed_reference_and_the_page(make):
     assert row["title"] == "關於徵收田賦的訓令"
     assert (row["date"], row["date_iso"]) == ("民國三十七年五月十日", "1948-05-10")
     assert row["pages"] == "12"
-    assert row["page_sequence"] == str(entry.item.sequence)
-    assert row["page_file"] == entry.item.original_name
+    assert row["item_sequence"] == str(entry.item.sequence)
+    assert (row["first_image"], row["last_image"], row["image_count"]) == (
+        entry.item.images[0].original_name, entry.item.images[0].original_name, "1")
 
 
 def test_reference_parts_fall_back_to_the_values_fixed_at_import(make):
@@ -141,9 +148,11 @@ def test_project_without_a_composed_field_gets_an_added_reference_column(make):
 def test_project_without_reference_parts_gets_no_reference_column(make):
     project = make.project()  # title, date, pages
     entry = make.entry(project, {"title": "A", "date": "1948", "pages": "3"})
+    name = entry.item.images[0].original_name
     assert table(run(project, labels="keys")) == [
-        ["title", "date", "date_iso", "pages", "page_sequence", "page_file"],
-        ["A", "1948", "1948", "3", str(entry.item.sequence), entry.item.original_name]]
+        ["title", "date", "date_iso", "pages", "first_image", "last_image", "image_count",
+         "item_sequence"],
+        ["A", "1948", "1948", "3", name, name, "1", str(entry.item.sequence)]]
 
 
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-8", "gb18030"])
@@ -271,7 +280,8 @@ def test_closing_a_download_early_ends_its_transaction(make):
 def test_empty_export_has_the_header_only(make):
     project = make.project()
     assert table(run(project, labels="keys")) == [
-        ["title", "date", "date_iso", "pages", "page_sequence", "page_file"]]
+        ["title", "date", "date_iso", "pages", "first_image", "last_image", "image_count",
+         "item_sequence"]]
 
 
 def test_json_lines_with_real_types(make):
@@ -296,7 +306,8 @@ def test_json_lines_with_real_types(make):
     assert first["provenance"]["how"]["date"] is None
     assert first["provenance"]["submissions"] == 3
     assert first["provenance"]["reviewer"] == "審核員甲"
-    assert first["page"]["file"].startswith("scan-")
+    assert first["item"]["first_image"].startswith("scan-")
+    assert first["item"]["image_count"] == 1
     assert second["fields"]["date"] == {"value": "1948.5", "iso": "1948-05", "precision": "month"}
     assert second["fields"]["pages"] is None and second["fields"]["notes"] == "𠀀"
     assert third["fields"]["date"] == {"value": "不詳", "iso": None, "precision": None}
