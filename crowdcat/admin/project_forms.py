@@ -19,6 +19,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from crowdcat.admin.text_forms import SafeTextForm
 from crowdcat.models import Access, FieldKind, ProjectStatus
+from crowdcat.services.scans.grouping import DEFAULT_PATTERN
 
 STATUS_LABELS = {
     ProjectStatus.DRAFT: _l("Draft (hidden from volunteers)"),
@@ -153,6 +154,16 @@ class UploadForm(FlaskForm):
 
     files = MultipleFileField(_l("Scan images (JPEG, PNG, TIFF, WebP)"))
     access = SelectField(_l("Access"), choices=[(a.value, t) for a, t in ACCESS_LABELS.items()])
+    grouping = SelectField(_l("Items"), default="pattern", choices=[
+        ("pattern", _l("Group pages into items by file name (reference and page number)")),
+        ("each", _l("Each file is an item"))])
+    pattern = StringField(_l("File-name pattern"), default=DEFAULT_PATTERN,
+                          validators=[Optional(), Length(max=500)],
+                          description=_l("A regular expression over the file name without "
+                                         "extension, with a group named item and one named "
+                                         "page: L002-001-0276-0015-0001.jpg is page 1 of item "
+                                         "L002-001-0276-0015. Files that do not match are "
+                                         "items of their own."))
     submit = SubmitField(_l("Import"))
 
 

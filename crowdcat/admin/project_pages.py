@@ -15,8 +15,10 @@ from crowdcat.extensions import db
 from crowdcat.models import Access, Item, Role
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.projects import setup as project_service
+from crowdcat.services.scans import grouping
 from crowdcat.services.scans.images import ImageRejected
-from crowdcat.services.scans.ingest import IMPORTED, REJECTED, SKIPPED, Importer, Outcome, Source
+from crowdcat.services.scans.ingest import IMPORTED, REJECTED, SKIPPED, Importer, Outcome
+from crowdcat.services.scans.sources import batch_plan
 from crowdcat.services.scans.storage import storage_for
 from crowdcat.unit_of_work import keep, refused, unit_of_work
 
@@ -97,16 +99,54 @@ def project_import(slug: str):
         form.files.errors = [_("Choose at least one image file.")]
         return render_template("admin/projects/import.html", project=project, form=form), 422
     limit = current_app.config["IMPORT_MAX_FILE_MB"] * 2**20
+    try:
+        plan = batch_plan([(f.filename, _reader(f, limit)) for f in files], _pattern(form))
+    except ServiceError as exc:
+        form.pattern.errors = [str(exc)]
+        if request.accept_mimetypes.best == "application/json":
+            return refused((jsonify(error={"message": str(exc)}), 422))
+        return render_template("admin/projects/import.html", project=project, form=form), 422
     importer = Importer(db.session, project, storage_for(current_app.config),
                         access=Access(form.access.data),
                         max_pixels=current_app.config["MAX_IMAGE_PIXELS"], actor=current_user)
-    report = importer.run([Source(f.filename, _reader(f, limit)) for f in files])
+    importer.report.notes.extend(plan.notes)
+    report = importer.run(plan.sources)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(files=[_as_json(o) for o in report.outcomes])
     status = 422 if report.rejected and not report.pages else 200
     # Kept even when every file was refused: the attempt stays in the audit trail.
     return keep((render_template("admin/projects/import_result.html", project=project,
                                  report=report, status_labels=status_labels()), status))
+
+
+@bp.route("/projects/<slug>/import/preview", methods=["POST"])
+@unit_of_work
+@role_required(Role.ADMIN)
+def project_import_preview(slug: str):
+    """The items an upload of these file names would make (names only; nothing is saved)."""
+    project_or_404(slug)
+    form = UploadForm()
+    if not form.validate():
+        abort(400)
+    names = [n for n in request.form.getlist("names") if n][:10_000]
+    try:
+        plan = batch_plan([(name, _never_read) for name in names], _pattern(form))
+    except ServiceError as exc:
+        return refused((jsonify(error={"message": str(exc)}), 422))
+    return jsonify(items=[{"reference": reference, "pages": pages}
+                          for reference, pages in plan.items()], notes=plan.notes)
+
+
+def _never_read() -> bytes:
+    """A preview reads no file."""
+    raise AssertionError("a preview reads no file")
+
+
+def _pattern(form: UploadForm):  # noqa: ANN202
+    """The upload's grouping: the form's pattern (compiled), or None for an item per file."""
+    if form.grouping.data == "each":
+        return None
+    return grouping.compile_pattern(form.pattern.data or None)
 
 
 def _reader(upload, limit: int):  # noqa: ANN001, ANN202
@@ -123,4 +163,4 @@ def _as_json(outcome: Outcome) -> dict:
     """One file's outcome for the upload script."""
     return {"name": outcome.name, "status": outcome.status,
             "status_label": status_labels()[outcome.status], "pages": outcome.pages,
-            "reason": outcome.reason}
+            "reason": outcome.reason, "item": outcome.item}

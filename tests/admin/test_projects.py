@@ -226,3 +226,61 @@ def test_the_pages_list_shows_items_with_their_image_count_and_the_item_all_its_
     for image in item.images:
         assert f"/scans/{image.id}/thumbnail" in html and image.original_name in html
     assert "Page 3 / 3" in html
+
+
+def test_an_upload_groups_pages_into_items_by_file_name(client, session, factory, admin):
+    project = factory.project()
+    files = [(f"L002-001-0276-0015-{n:04d}.jpg", scan((200, 280), seed=40 + n))
+             for n in (2, 1, 4)]
+    response = client.post(
+        f"/admin/projects/{project.slug}/import", content_type="multipart/form-data",
+        data={"access": "open", "grouping": "pattern", "files": _files(
+            *files, ("cover.jpg", scan((200, 280), seed=49)))})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "4 images added to 2 items" in text
+    assert "Item L002-001-0276-0015: page 3 is missing" in text
+    items = session.scalars(select(Item).where(Item.project_id == project.id)
+                            .order_by(Item.sequence)).all()
+    assert [(i.reference, [img.original_name for img in i.images]) for i in items] == [
+        ("cover", ["cover.jpg"]),
+        ("L002-001-0276-0015", [f"L002-001-0276-0015-{n:04d}.jpg" for n in (1, 2, 4)])]
+
+
+def test_one_file_per_request_joins_its_item_at_its_page(client, session, factory, admin):
+    project = factory.project()
+    url = f"/admin/projects/{project.slug}/import"
+    for n in (3, 1, 2):
+        answer = client.post(url, content_type="multipart/form-data",
+                             headers={"Accept": "application/json"},
+                             data={"access": "open", "grouping": "pattern", "files": _files(
+                                 (f"J1-7-{n:04d}.jpg", scan((200, 280), seed=60 + n)))})
+        assert answer.get_json()["files"][0]["item"] == "J1-7"
+    (item,) = session.scalars(select(Item).where(Item.project_id == project.id)).all()
+    assert [i.original_name for i in item.images] == [f"J1-7-{n:04d}.jpg" for n in (1, 2, 3)]
+
+
+def test_each_file_an_item_when_asked(client, session, factory, admin):
+    project = factory.project()
+    client.post(f"/admin/projects/{project.slug}/import", content_type="multipart/form-data",
+                data={"access": "open", "grouping": "each", "files": _files(
+                    ("J1-7-0001.jpg", scan((200, 280), seed=71)),
+                    ("J1-7-0002.jpg", scan((200, 280), seed=72)))})
+    assert len(session.scalars(select(Item).where(Item.project_id == project.id)).all()) == 2
+
+
+def test_the_grouping_preview_lists_items_and_pages_and_saves_nothing(client, session,
+                                                                      factory, admin):
+    project = factory.project()
+    url = f"/admin/projects/{project.slug}/import/preview"
+    body = client.post(url, data={"access": "open", "grouping": "pattern", "names": [
+        "A-1-0002.jpg", "A-1-0001.jpg", "A-1-0004.jpg", "loose.jpg"]}).get_json()
+    assert body["items"] == [
+        {"reference": "A-1", "pages": ["A-1-0001.jpg", "A-1-0002.jpg", "A-1-0004.jpg"]},
+        {"reference": "loose", "pages": ["loose.jpg"]}]
+    assert "Item A-1: page 3 is missing (it has pages 1 to 4)." in body["notes"]
+    bad = client.post(url, data={"access": "open", "grouping": "pattern",
+                                 "pattern": "(?P<item>", "names": ["x.jpg"]})
+    assert bad.status_code == 422 and "not a valid regular expression" in \
+        bad.get_json()["error"]["message"]
+    assert session.scalars(select(Item).where(Item.project_id == project.id)).all() == []

@@ -129,6 +129,24 @@ def folder_plan(folder: Path, max_bytes: int, metadata: Metadata | None = None,
     return plan
 
 
+def batch_plan(uploads: list[tuple[str, Callable[[], bytes]]],
+               pattern: re.Pattern[str] | None) -> Plan:
+    """Files of an upload (name, deferred read) as items, grouped by `pattern` as a folder's
+    own files are (None: an item per file)."""
+    readers: dict[str, list[Callable[[], bytes]]] = {}
+    for name, read in uploads:
+        readers.setdefault(name, []).append(read)
+    grouped = group_names([name for name, _read in uploads], None, pattern)
+    plan = Plan(notes=list(grouped.notes))
+    for group in grouped.groups:
+        alone = len(group.members) == 1 and group.members[0].page is None
+        for n, member in enumerate(group.members, start=1):
+            plan.add(member.name, readers[member.name].pop(0),
+                     item=None if alone else group.reference,
+                     position=None if alone else (member.page or n))
+    return plan
+
+
 def folder_sources(folder: Path, max_bytes: int, metadata: Metadata | None = None,
                    pattern: re.Pattern[str] | None = None) -> list[Source]:
     """folder_plan's sources alone (the notes are left out)."""
