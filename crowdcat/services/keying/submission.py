@@ -9,6 +9,8 @@ A submission (or skip) is taken only for a page that assignment gave this volunt
 hold of it, live, or expired while the page still needs them (the hold's row stays until
 their next page request resumes or drops it). Anything else raises NotAssigned and stores
 nothing, so that nobody can pick a page and the redundancy count stays what assignment decided.
+That is decided before the values are looked at: a refusal of values answers with the item's
+keying screen, which a volunteer may see only of an item given to them.
 """
 from __future__ import annotations
 
@@ -134,6 +136,18 @@ def _check(session: Session, row: Any, project: Any, fields: dict[str, Any], now
         raise NoLongerNeeded(_l("This page no longer needs keying."))
 
 
+def _refuse_unless_given(session: Session, row: Any, item_id: int, user_id: int) -> None:
+    """NotAssigned unless assignment gave the volunteer the item (a hold of theirs, live or
+    expired) or they keyed it. Asked when values are refused, so the refusal of values (whose
+    answer shows the item) reaches only them; a valid submission is checked by _check()."""
+    if row.keyed:
+        return
+    held = (row.held if not is_postgres(session) else  # PostgreSQL's row does not carry it
+            sql.page_of_volunteer(session, item_id=item_id, user_id=user_id).first() is not None)
+    if not held:
+        raise NotAssigned
+
+
 def _store_after_lock(session: Session, row: Any, project: Any, fields: dict[str, Any],
                       now: datetime) -> tuple[int, entries.Earlier]:
     """PostgreSQL: check again after the row lock and store, in one statement.
@@ -181,13 +195,17 @@ def submit(session: Session, *, page: Item | int, user: User | int,
     user_id = user if isinstance(user, int) else user.id
     if (values is None) == (skip_reason is None):
         raise ServiceError(_l("Send either the values you typed or a reason to skip."))
-    reason = _skip_reason(skip_reason) if skip_reason is not None else None
     assignment.begin_write(session)
     now = now or utcnow()
     row, project = _locked(session, item_id, user_id)
     if row is None or project is None or not OPEN_TO_CROWD.allows(row.access, project.status):
         raise NotFound(_l("This page is not open for keying."))
-    cleaned = clean_values(project.fields_for(row.prefill), values) if reason is None else None
+    try:
+        reason = _skip_reason(skip_reason) if skip_reason is not None else None
+        cleaned = clean_values(project.fields_for(row.prefill), values) if reason is None else None
+    except InvalidValues:
+        _refuse_unless_given(session, row, item_id, user_id)  # the hold before the values
+        raise
     fields = {"item_id": item_id, "user_id": user_id, "project_id": row.project_id,
               "typed_values": cleaned, "skip_reason": reason, "started_at": started_at,
               "submitted_at": now, "duration_seconds": _duration(started_at, now)}

@@ -191,3 +191,33 @@ def page_entry(session, page):  # noqa: ANN001, ANN201
     from crowdcat.models import Entry
 
     return session.scalar(select(Entry).where(Entry.item_id == page.id))
+
+
+@pytest.mark.parametrize("sent", [{"values": {}}, {"values": GOOD | {"date": "某日"}},
+                                  {"skip_reason": "bored"}, {"skip_reason": ""}])
+def test_an_item_not_given_is_refused_before_its_values_are_looked_at(session, factory, sent):
+    """A refusal of values answers with the item's keying screen: only for its volunteer."""
+    project = factory.project()
+    item = factory.item(project)
+    holder, intruder = factory.user(), factory.user()
+    assert reserve(session, project, holder).id == item.id
+    with pytest.raises(submissions.NotAssigned):
+        submissions.submit(session, page=item, user=intruder, **sent)
+    session.rollback()
+    with pytest.raises(InvalidValues):  # the holder hears about the values
+        submissions.submit(session, page=item, user=holder, **sent)
+    session.rollback()
+    assert _count(session) == 0
+
+
+def test_a_volunteer_who_keyed_the_item_hears_about_their_values(session, factory):
+    """Keyed (their hold is gone): bad values are still the answer, then the first is kept."""
+    project = factory.project()
+    item = factory.item(project)
+    user = factory.user()
+    key(session, reserve(session, project, user), user)
+    with pytest.raises(InvalidValues):
+        submissions.submit(session, page=item, user=user, values={})
+    session.rollback()
+    with pytest.raises(AlreadySubmitted):
+        submissions.submit(session, page=item, user=user, values=GOOD)
