@@ -134,3 +134,15 @@ def test_import_manifest_with_ranges_counts_items(app, session, factory, tmp_pat
         args=["import-manifest", project.slug, str(tmp_path / "m.json")])
     assert result.exit_code == 0, result.output
     assert "3 images added to 1 items from 3 files" in result.output
+
+
+def test_import_a_pdf_of_scans_as_one_item(app, session, factory, tmp_path: Path):
+    from PIL import Image
+
+    pages = [Image.new("RGB", (200, 280), (230 - 40 * i, 220, 200)) for i in range(2)]
+    pages[0].save(tmp_path / "公函.pdf", "PDF", save_all=True, append_images=pages[1:])
+    project = factory.project()
+    result = app.test_cli_runner().invoke(args=["import", project.slug, str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "2 images added to 1 items from 1 files" in result.output
+    assert [(p.reference, len(p.images)) for p in _pages(session, project)] == [("公函", 2)]

@@ -2,7 +2,8 @@
 
 Each file becomes an image of an item: of the item its source names (`Source.item`, the
 reference that groups images, e.g. a sub-folder), else of a new item of its own. A
-multi-page TIFF is one item of its pages.
+multi-page TIFF, or a PDF of scans (its pages rendered, crowdcat.services.scans.pdf), is one
+item of its pages.
 
 A file is imported whole or not at all: every frame is decoded and its derivatives are
 written before any row is added, and the rows of one file go in under a savepoint.
@@ -25,7 +26,7 @@ from crowdcat import text_safety
 from crowdcat.models import Access, Image, Item, Project, User
 from crowdcat.services import audit
 from crowdcat.services.errors import ServiceError
-from crowdcat.services.scans import derivatives, images
+from crowdcat.services.scans import derivatives, images, pdf
 from crowdcat.services.scans.storage import LocalStorage, content_hash
 
 IMPORTED, SKIPPED, REJECTED = "imported", "skipped", "rejected"
@@ -189,10 +190,13 @@ class Importer:
         digest = content_hash(data)
         if self._exists(digest):
             return Outcome(source.name, SKIPPED, reason=str(_l("Already in this project.")))
-        opened = images.open_checked(data, max_pixels=self.max_pixels)
-        frames = getattr(opened, "n_frames", 1)
-        prepared = [self._prepare_single(source.name, data, digest, opened)] if frames == 1 \
-            else list(self._prepare_frames(source.name, opened, frames))
+        if pdf.is_pdf(data):
+            prepared = self._prepare_pdf(source.name, data)
+        else:
+            opened = images.open_checked(data, max_pixels=self.max_pixels)
+            frames = getattr(opened, "n_frames", 1)
+            prepared = [self._prepare_single(source.name, data, digest, opened)] \
+                if frames == 1 else list(self._prepare_frames(source.name, opened, frames))
         fresh = [p for p in prepared if not self._exists(p.digest)]
         if not fresh:
             return Outcome(source.name, SKIPPED, reason=str(_l("Already in this project.")))
@@ -234,6 +238,22 @@ class Importer:
             width, height = frame.size
             yield _Prepared(f"{name}#{frame.index + 1}/{count}", key, digest, width, height,
                             len(blob))
+
+    def _prepare_pdf(self, name: str, data: bytes) -> list[_Prepared]:
+        """PDF of scans: every page rendered first (whole file or nothing), then each stored
+        as a JPEG original with its derivatives, an image of one item."""
+        rendered = []
+        for page in pdf.render_pages(data, self.max_pixels):
+            blob = images.jpeg_bytes(page, 92)
+            digest = content_hash(blob)
+            derivatives.save_small(self.store, digest, page)
+            rendered.append((blob, digest, page.size))
+        prepared = []
+        for number, (blob, digest, (width, height)) in enumerate(rendered, start=1):
+            key = self.storage.put(blob, ".jpg")
+            prepared.append(_Prepared(f"{name}#{number}/{len(rendered)}", key, digest, width,
+                                      height, len(blob)))
+        return prepared
 
     def _add_rows(self, prepared: list[_Prepared], prefill: dict[str, str], reference: str,
                   *, grouped: bool, position: int | None = None) -> list[Image]:
