@@ -31,7 +31,7 @@ def _item(session, project, pages: int, reference: str = "L002-001-0276-0015") -
     importer = Importer(session, project, storage_for(current_app.config))
     ids = set()
     for n in range(1, pages + 1):
-        data = scan((700 + 40 * n, 1000), seed=20 + n)
+        data = scan((700 + 40 * n, 1000), seed=n + sum(map(ord, reference)) % 900)
         outcome = importer.import_one(Source(f"{reference}-{n:04d}.jpg", lambda d=data: d,
                                              item=reference))
         assert outcome.status == "imported", outcome.reason
