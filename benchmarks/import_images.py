@@ -2,13 +2,16 @@
 
 1. Generate N scans of 2480 × 3508 px (A4 at 300 dpi) once into --scans-dir: a few base
    pages, each file with its own noise patch so every content hash differs.
-2. Import them with `crowdcat import` into a fresh SQLite data directory (originals stored,
-   web-size and thumbnail derivatives made): wall time, pages/s, peak RSS of the import.
+2. Import them with `crowdcat import` into a fresh SQLite data directory as items of
+   --pages-per-item images each (a flat folder named by archival reference and page,
+   L9-1-0001-0001.jpg ..., grouped by the default file-name pattern; or --layout folders,
+   one sub-folder per item), originals stored, web-size and thumbnail derivatives made:
+   wall time, images/s, items, peak RSS of the import.
 3. Serve with gunicorn and measure requests/s (C concurrent clients, each phase bounded in
    time and count) for a static file, the web image, the thumbnail, a 304 revalidation,
    warm IIIF tiles (cached) and cold IIIF tiles (first request of a page's zoom level).
 
-    python benchmarks/import_images.py --count 2000
+    python benchmarks/import_images.py --count 2000 --pages-per-item 4
     python benchmarks/import_images.py --count 200 --duration 5   # a quick run
 """
 from __future__ import annotations
@@ -120,12 +123,13 @@ def import_scans(folder: Path, data_dir: Path) -> dict[str, float]:
     started = time.perf_counter()
     output = _crowdcat(env, "import", "bench", str(folder))
     seconds = time.perf_counter() - started
-    pages = int(re.search(r"(\d+) pages added", output).group(1))
+    found = re.search(r"(\d+) images added to (\d+) items", output)
+    pages, items = int(found.group(1)), int(found.group(2))
     # ru_maxrss of the largest child so far: the import (the set-up steps are smaller).
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     derived = sum(p.stat().st_size for p in (data_dir / "scans" / "derived").rglob("*.jpg"))
     originals = sum(p.stat().st_size for p in (data_dir / "scans").glob("??/*"))
-    return {"pages": pages, "seconds": seconds, "pages_per_s": pages / seconds,
+    return {"pages": pages, "items": items, "seconds": seconds, "pages_per_s": pages / seconds,
             "peak_rss_mb": peak_mb, "originals_mb": originals / 2**20,
             "derived_mb": derived / 2**20}
 
@@ -252,21 +256,30 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1))
     parser.add_argument("--duration", type=float, default=10.0)
+    parser.add_argument("--pages-per-item", type=int, default=4)
+    parser.add_argument("--layout", choices=("pattern", "folders"), default="pattern")
     args = parser.parse_args()
 
     made = generate(args.scans_dir, args.count)
     files = sorted(args.scans_dir.glob("scan-*.jpg"))[: args.count]
     folder = Path(tempfile.mkdtemp(prefix="crowdcat-bench-in-"))
-    for path in files:
-        (folder / path.name).symlink_to(path)
+    for n, path in enumerate(files):
+        item, page = divmod(n, args.pages_per_item)
+        reference = f"L9-1-{item + 1:04d}"
+        if args.layout == "folders":
+            (folder / reference).mkdir(exist_ok=True)
+            (folder / reference / f"{page + 1:04d}.jpg").symlink_to(path)
+        else:
+            (folder / f"{reference}-{page + 1:04d}.jpg").symlink_to(path)
     data_dir = Path(tempfile.mkdtemp(prefix="crowdcat-bench-data-"))
     try:
         size_mb = sum(p.stat().st_size for p in files) / 2**20
         print(f"scans: {len(files)} × {A4[0]}×{A4[1]} JPEG, {size_mb:.0f} MB "
               f"(generated now: {made:.0f} s)")
         result = import_scans(folder, data_dir)
-        print(f"import: {result['pages']} pages in {result['seconds']:.1f} s = "
-              f"{result['pages_per_s']:.1f} pages/s; peak RSS {result['peak_rss_mb']:.0f} MB; "
+        print(f"import ({args.layout}): {result['pages']} images in {result['items']} items, "
+              f"{result['seconds']:.1f} s = {result['pages_per_s']:.1f} images/s; "
+              f"peak RSS {result['peak_rss_mb']:.0f} MB; "
               f"originals {result['originals_mb']:.0f} MB, derivatives "
               f"{result['derived_mb']:.0f} MB")
         served = serve(data_dir, result["pages"], args.clients, args.duration, args.workers)
