@@ -1,7 +1,8 @@
 /* crowdcat scan viewer: OpenSeadragon over the IIIF service of an item's images, one page
    at a time, with rotate, fit width, brightness/contrast and invert. An item of several
    images has a page strip, "page 2 / 4", buttons and PageUp/PageDown to turn pages; each
-   page keeps its own rotation, filters and zoom while the screen stays open. Keys never fire
+   page keeps its own rotation, filters and zoom while the volunteer stays on the item (in
+   sessionStorage: a reload or a refused submit keeps them, closing the tab forgets). Keys never fire
    while typing in a field, except PageUp/PageDown (not in a text area or list).
    Each <figure class="viewer"> gets `figure.viewer` (the OpenSeadragon viewer) and reports
    its state in data-state (loading|ready|error), data-page, data-image-id, data-rotation and
@@ -25,6 +26,24 @@
 
   function fresh() { return { steps: 0, fine: 0, brightness: 100, contrast: 100, invert: false, bounds: null }; }
 
+  var STORE = "crowdcat:view:";
+  function store() { try { return window.sessionStorage; } catch (e) { return null; } }
+  function remembered(key) {
+    var s = store(), raw = s && s.getItem(STORE + key);
+    if (!raw) return null;
+    try { return JSON.parse(raw); } catch (e) { return null; }
+  }
+  function remember(key, value) {
+    var s = store();
+    if (s) { try { s.setItem(STORE + key, JSON.stringify(value)); } catch (e) { /* full */ } }
+  }
+  // A page's view as the volunteer left it (bounds as a plain rectangle), else a fresh one.
+  function stateOf(id) {
+    var state = fresh(), kept = remembered("image:" + id);
+    if (kept) Object.keys(state).forEach(function (k) { if (k in kept) state[k] = kept[k]; });
+    return state;
+  }
+
   function fill(template, values) {
     return Object.keys(values).reduce(function (text, k) { return text.replace("{" + k + "}", values[k]); }, template || "");
   }
@@ -39,9 +58,19 @@
     var next = figure.querySelector("[data-action=page-next]");
     var total = thumbs.length || 1;
     var current = 1;
-    var states = {};  // by image id: each page's own view, kept while the screen is open
-    var state = fresh();
+    var states = {};  // by image id: each page's own view
+    var state = stateOf(figure.dataset.imageId);
     states[figure.dataset.imageId] = state;
+    var opened = false;
+    function keep() {
+      if (osd.world.getItemCount()) {
+        var b = osd.viewport.getBounds(true);
+        state.bounds = { x: b.x, y: b.y, width: b.width, height: b.height };
+      }
+      remember("image:" + figure.dataset.imageId, state);
+      if (thumbs.length) remember("item:" + figure.dataset.pageId, current);
+    }
+    window.addEventListener("pagehide", keep);
 
     var osd = OpenSeadragon({
       element: canvas,
@@ -67,6 +96,11 @@
       var keys = figure.querySelector(".viewer-keys");
       if (keys) keys.hidden = false;
       restore();
+      if (!opened) {
+        opened = true;  // back on the page the volunteer was reading (after all scripts listen)
+        var last = parseInt(remembered("item:" + figure.dataset.pageId), 10);
+        if (last > 1) turnTo(last);
+      }
     });
     osd.addHandler("tile-drawn", function () {
       if (figure.dataset.state !== "ready") figure.dataset.state = "ready";
@@ -80,6 +114,7 @@
     function applyRotation(immediately) {
       osd.viewport.setRotation(rotation(), !!immediately);
       figure.dataset.rotation = String(rotation());
+      remember("image:" + figure.dataset.imageId, state);
     }
 
     function applyFilters() {
@@ -89,6 +124,7 @@
       figure.dataset.invert = String(state.invert);
       var button = figure.querySelector("[data-action=invert]");
       if (button) button.setAttribute("aria-pressed", String(state.invert));
+      remember("image:" + figure.dataset.imageId, state);
     }
 
     function showControls() {
@@ -103,7 +139,8 @@
       applyRotation(true);
       applyFilters();
       showControls();
-      if (state.bounds) osd.viewport.fitBounds(state.bounds, true);
+      var b = state.bounds;
+      if (b) osd.viewport.fitBounds(new OpenSeadragon.Rect(b.x, b.y, b.width, b.height), true);
       else osd.viewport.goHome(true);
     }
 
@@ -115,11 +152,11 @@
 
     function turnTo(n) {
       if (!thumbs.length || n < 1 || n > total || n === current) return;
-      if (osd.world.getItemCount()) state.bounds = osd.viewport.getBounds(true);
+      keep();
       var thumb = thumbs[n - 1];
       current = n;
       var id = thumb.dataset.imageId;
-      state = states[id] || (states[id] = fresh());
+      state = states[id] || (states[id] = stateOf(id));
       figure.dataset.page = String(n);
       figure.dataset.imageId = id;
       figure.dataset.infoUrl = thumb.dataset.infoUrl;
@@ -138,6 +175,7 @@
         bubbles: true, detail: { page: n, imageId: id, textUrl: thumb.dataset.textUrl }
       }));
       osd.open(thumb.dataset.infoUrl);
+      if (store()) remember("item:" + figure.dataset.pageId, n);
     }
 
     var actions = {

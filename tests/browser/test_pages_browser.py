@@ -112,6 +112,28 @@ def test_turn_pages_with_keys_and_buttons_keeping_each_pages_rotation(browser_pa
     assert saved.values["pages"] == "2"
 
 
+def test_a_reload_keeps_the_page_shown_and_its_view(browser_page, factory, session):
+    project = factory.project()
+    item = _item(session, project, 3, reference="reload-item")
+    page = browser_page
+    _log_in(page, factory.user().email)
+    _open_keying(page, project, item)
+    figure = page.locator("figure.viewer")
+    page.get_by_role("button", name="下一頁").click()
+    expect(figure).to_have_attribute("data-state", "ready")
+    page.get_by_role("button", name="向左旋轉").click()
+    page.get_by_role("button", name="反相").click()
+    expect(figure).to_have_attribute("data-rotation", "270")
+    page.reload()  # as after a refused submit: the volunteer is still on the item
+    expect(figure.locator(".viewer-page-label")).to_have_text("第 2 / 3 頁")
+    expect(figure).to_have_attribute("data-state", "ready")
+    expect(figure).to_have_attribute("data-rotation", "270")
+    expect(figure).to_have_attribute("data-invert", "true")
+    page.keyboard.press("PageUp")
+    expect(figure).to_have_attribute("data-rotation", "0")
+    expect(figure).to_have_attribute("data-invert", "false")
+
+
 def test_one_image_item_shows_no_strip_and_page_count_prefill(browser_page, factory, session):
     project = factory.project(fields=COUNTED)
     item = _item(session, project, 1, reference="single")
