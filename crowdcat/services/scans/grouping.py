@@ -86,7 +86,8 @@ def by_pattern(names: Iterable[str], pattern: re.Pattern[str],
     matched: dict[str, Group] = {}
     alone = []
     for name in ordered:
-        found = pattern.fullmatch(stem(name))
+        # A PDF is a document of its own pages: never one page of another item.
+        found = None if name.lower().endswith(".pdf") else pattern.fullmatch(stem(name))
         if found is None or not found.group("item") or not (found.group("page") or "").isdigit():
             alone.append(name)
             result.groups.append(Group(stem(name), [Member(name)]))

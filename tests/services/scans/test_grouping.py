@@ -222,3 +222,11 @@ def test_images_keep_their_item_and_page_in_the_database(session, factory, tmp_p
     assert [(r.position, r.original_name) for r in rows] == [(1, "D-4-0001.jpg"),
                                                              (2, "D-4-0002.jpg")]
     assert len({r.item_id for r in rows}) == 1
+
+
+def test_a_pdf_named_like_a_page_is_still_an_item_of_its_own():
+    result = grouping.by_pattern(["L002-001-0276-0015.pdf", "L002-001-0276-0016-0001.jpg"],
+                                 PATTERN)
+    assert [(g.reference, [m.name for m in g.members]) for g in result.groups] == [
+        ("L002-001-0276-0015", ["L002-001-0276-0015.pdf"]),
+        ("L002-001-0276-0016", ["L002-001-0276-0016-0001.jpg"])]
