@@ -36,8 +36,10 @@ def _reserved_json(project: ProjectSnapshot, reserved: assignment.Reserved,
     `image_url` (the first image) is kept for clients written when an item was one image.
     """
     prefill = {k: v for k, v in reserved.prefill.items() if v is not None and str(v).strip()}
-    shown = [{"url": url_for("api.image", image_id=image.id, _external=True),
-              "width": image.width, "height": image.height} for image in images]
+    # One url_for per item: the route's address with each image's id put in (its last part).
+    base = url_for("api.image", image_id=0, _external=True).removesuffix("0")
+    shown = [{"url": f"{base}{image.id}", "width": image.width, "height": image.height}
+             for image in images]
     described = {
         "item_id": reserved.item_id, "sequence": reserved.sequence, "project": project.slug,
         "images": shown,

@@ -109,6 +109,8 @@ def submit(slug: str, item_id: int):
     except submissions.AlreadySubmitted:
         flash(_("This page was already saved; here is your next page."), "info")
         return refused(redirect(url_for(".key", slug=slug, done=item_id), 303))
+    except submissions.NotAssigned:
+        raise  # crowdcat.errors answers 409 and shows nothing of an item not given
     except InvalidValues as exc:
         return _screen(project, found, values=values, errors=exc.errors, status=422,
                        message=_("Some values need attention; nothing was saved yet."))

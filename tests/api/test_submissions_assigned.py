@@ -117,14 +117,7 @@ def test_a_skip_of_an_item_not_given_shows_nothing_of_it(session, client, auth, 
 
 
 # The service refuses an item not given before its values (test_submission.py); the form's
-# view still answers that refusal (a Conflict) with the item's keying screen.
-BLUEPRINT = pytest.mark.xfail(strict=True, reason=(
-    "crowdcat/transcribe/keying.py submit answers every Conflict with the item's keying "
-    "screen: submissions.NotAssigned should go on to crowdcat.errors (409 error page), "
-    "before `except Conflict`"))
-
-
-@BLUEPRINT
+# view passes that refusal on to the error page, which shows nothing of the item.
 @pytest.mark.parametrize("form", [{}, FORM | {"f_date": "某日"}, FORM])
 def test_a_submission_of_an_item_not_given_shows_nothing_of_it(session, client, auth, factory,
                                                                form):
