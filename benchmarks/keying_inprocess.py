@@ -91,7 +91,7 @@ def main() -> None:
 
         def submit(i):  # noqa: ANN001, ANN202
             token, item_id = reserved[i]
-            response = client.post(f"/api/v1/pages/{item_id}/submissions",
+            response = client.post(f"/api/v1/items/{item_id}/submissions",
                                    headers={"Authorization": f"Bearer {token}"},
                                    json={"values": values_for(item_id, rng)})
             assert response.status_code == 201, response.data

@@ -51,7 +51,7 @@ def child(url: str, data_dir: str, phase: str, calls: int) -> None:
         return headers, response.json["item_id"]
 
     def submit(headers: dict, item_id: int) -> None:
-        response = client.post(f"/api/v1/pages/{item_id}/submissions", headers=headers,
+        response = client.post(f"/api/v1/items/{item_id}/submissions", headers=headers,
                                json={"values": values_for(item_id, rng)})
         assert response.status_code == 201, response.data
 

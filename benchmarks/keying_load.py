@@ -5,7 +5,7 @@ then run phases with C concurrent async clients (httpx), each bounded in time an
 
   healthz  GET /healthz                                   (the trivial baseline)
   next     POST /api/v1/projects/bench/next               (a new volunteer each call)
-  submit   POST /api/v1/pages/<id>/submissions            (the pages reserved in `next`)
+  submit   POST /api/v1/items/<id>/submissions            (the items reserved in `next`)
   mixed    next + submit in a loop, fresh volunteers      (steady state: few live reservations)
 
 after an unmeasured warm-up (WARM_UP requests of mixed: every pooled connection prepares its
@@ -13,8 +13,8 @@ statements), in rounds (default 3): each round's ratios are taken against its ow
 phase, and the medians over the rounds are reported (a shared machine drifts over a run).
 Prints req/s, p50 and p95 per phase and round. Databases are dropped at the end.
 
-    python benchmarks/keying_load.py --database sqlite --pages 10000
-    python benchmarks/keying_load.py --database postgresql --pages 1000000 --rounds 5
+    python benchmarks/keying_load.py --database sqlite --items 10000
+    python benchmarks/keying_load.py --database postgresql --items 1000000 --rounds 5
 """
 from __future__ import annotations
 
@@ -236,7 +236,7 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
             client = pool[i]
             while running(phase, deadline) and reserved:
                 token, item_id = reserved.pop()
-                await timed(client, phase, "POST", f"/api/v1/pages/{item_id}/submissions",
+                await timed(client, phase, "POST", f"/api/v1/items/{item_id}/submissions",
                             headers={"Authorization": f"Bearer {token}"},
                             json={"values": values_for(item_id, rng)})
 
@@ -251,7 +251,7 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                                        headers=headers)
                 if response is not None and response.status_code == 200:
                     item_id = response.json()["item_id"]
-                    await timed(client, phase, "POST", f"/api/v1/pages/{item_id}/submissions",
+                    await timed(client, phase, "POST", f"/api/v1/items/{item_id}/submissions",
                                 headers=headers, json={"values": values_for(item_id, rng)})
 
         async def run(name, job, limit):  # noqa: ANN001, ANN202
@@ -377,7 +377,8 @@ def main() -> None:
     """Command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--items", "--pages", dest="pages", type=int, default=10_000)
+    parser.add_argument("--images", type=int, default=4, help="images per item")
     parser.add_argument("--volunteers", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1,
@@ -396,8 +397,9 @@ def main() -> None:
     url, data_dir = create_database(args.database)
     server = None
     try:
-        timings = seed(url, data_dir, args.pages, args.volunteers)
-        print(f"# {args.database}, {args.pages:,} pages, {args.volunteers:,} volunteers; "
+        timings = seed(url, data_dir, args.pages, args.volunteers, args.images)
+        print(f"# {args.database}, {args.pages:,} items of {args.images} images, "
+              f"{args.volunteers:,} volunteers; "
               f"seeded in {sum(timings.values()):.1f}s {json.dumps(timings)}", flush=True)
         print("## plans of the hot queries")
         for line in explain(url):
@@ -416,7 +418,8 @@ def main() -> None:
         print("# medians over the rounds: " + ", ".join(
             f"{phase} {m['ratio']:.0%} of healthz (p95 {m['p95_ms']:.0f} ms)"
             for phase, m in medians.items() if phase != "healthz"))
-        print("JSON " + json.dumps({"database": args.database, "pages": args.pages,
+        print("JSON " + json.dumps({"database": args.database, "items": args.pages,
+                                    "images": args.images,
                                     "rounds": results, "medians": medians}))
         print("## plans of the hot queries after the run (tables filled, ANALYZEd)")
         _analyze(url)

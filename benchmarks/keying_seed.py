@@ -1,11 +1,12 @@
 """Seed a throw-away database for the keying load benchmark.
 
 Creates a fresh SQLite file or PostgreSQL database, upgrades it with Alembic, and inserts one
-active project with the Republic-era template, N open pages (bulk INSERT ... SELECT over a
-generated series on both databases) and V volunteers with one API token each. The tokens'
+active project with the Republic-era template, N open items of I images each (bulk
+INSERT ... SELECT over a generated series on both databases) and V volunteers with one API
+token each. The tokens'
 plain text is deterministic (cc_bench_<n>), so the load generator needs no file.
 
-    python benchmarks/keying_seed.py --database sqlite --pages 10000 --volunteers 10000
+    python benchmarks/keying_seed.py --database sqlite --items 10000 --images 4 --volunteers 10000
 """
 from __future__ import annotations
 
@@ -81,9 +82,11 @@ def _series(dialect: str, count: int) -> str:
     return f"SELECT n FROM generate_series(1, {count}) AS s(n)"
 
 
-def seed(url: str, data_dir: Path, pages: int, volunteers: int) -> dict[str, float]:
+def seed(url: str, data_dir: Path, pages: int, volunteers: int, images: int = 4
+         ) -> dict[str, float]:
     """Fill the database; return timings in seconds."""
     from crowdcat.models import FieldSpec, Project, ProjectStatus
+    from crowdcat.models.item import NOT_FULL_SQL
     from crowdcat.services.projects.templates import TEMPLATES
 
     timings = {}
@@ -107,13 +110,23 @@ def seed(url: str, data_dir: Path, pages: int, volunteers: int) -> dict[str, flo
     now = "CURRENT_TIMESTAMP"
     with engine.begin() as conn:
         conn.execute(sa.text(
-            "INSERT INTO pages (project_id, sequence, image_key, content_hash, width, height,"
-            " byte_size, original_name, access, status, submission_count, wanted, prefill,"
-            f" created_at) SELECT {project_id}, n, 'bench/' || n, {hash_expr}, 1240, 1754,"
-            f" 1000, 'scan-' || n || '.jpg', 'open', 'keying', 0, 2, '{{}}', {now}"
-            f" FROM ({_series(dialect, pages)}) AS series"
+            "INSERT INTO items (id, project_id, sequence, reference, access, status,"
+            " submission_count, wanted, prefill, created_at, full_until)"
+            f" SELECT n, {project_id}, n, 'item-' || n, 'open', 'keying', 0, 2, '{{}}', {now},"
+            f" {NOT_FULL_SQL[dialect]} FROM ({_series(dialect, pages)}) AS series"
         ))
-    timings["pages"] = time.perf_counter() - start
+        # Image n belongs to item (n - 1) / images + 1, at position (n - 1) % images + 1.
+        conn.execute(sa.text(
+            "INSERT INTO images (project_id, item_id, position, image_key, content_hash, width,"
+            f" height, byte_size, original_name, created_at) SELECT {project_id},"
+            f" (n - 1) / {images} + 1, (n - 1) % {images} + 1, 'bench/' || n, {hash_expr},"
+            f" 1240, 1754, 1000, 'scan-' || n || '.jpg', {now}"
+            f" FROM ({_series(dialect, pages * images)}) AS series"
+        ))
+        if dialect == "postgresql":
+            conn.execute(sa.text("SELECT setval(pg_get_serial_sequence('items', 'id'), "
+                                 f"{pages} + 1, false)"))
+    timings["items"] = time.perf_counter() - start
     start = time.perf_counter()
     with engine.begin() as conn:
         conn.execute(sa.text(
@@ -169,11 +182,12 @@ def main() -> None:
     """Command line: seed and print the database URL (kept until you drop it)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
-    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--items", "--pages", dest="pages", type=int, default=10_000)
+    parser.add_argument("--images", type=int, default=4, help="images per item")
     parser.add_argument("--volunteers", type=int, default=10_000)
     args = parser.parse_args()
     url, data_dir = create_database(args.database)
-    print(seed(url, data_dir, args.pages, args.volunteers))
+    print(seed(url, data_dir, args.pages, args.volunteers, args.images))
     print(url)
 
 

@@ -118,7 +118,7 @@ async def volunteer(n: int, base: str, run: Run, deadline: float, pages: int,
                 stray = rng.randint(1, pages)
                 if stray != item_id:
                     answer = await send(client, run, "stray submit", "POST",
-                                        f"/api/v1/pages/{stray}/submissions",
+                                        f"/api/v1/items/{stray}/submissions",
                                         json={"values": values_for(stray, rng)})
                     if answer is not None and answer.status_code == 201:
                         run.stray_accepted.append((stray, n))
@@ -126,7 +126,7 @@ async def volunteer(n: int, base: str, run: Run, deadline: float, pages: int,
             if rng.random() < DISAGREE_SHARE:
                 values["title"] += f"（{n}）"
             body = {"skip": "illegible"} if rng.random() < SKIP_SHARE else {"values": values}
-            url = f"/api/v1/pages/{item_id}/submissions"
+            url = f"/api/v1/items/{item_id}/submissions"
             answer = await resend(client, run, "submit", "POST", url, json=body)
             if answer is None:
                 run.unknown += 1
@@ -262,7 +262,7 @@ def snapshot(engine: sa.Engine) -> tuple[dict, dict]:
     """The pages' and entries' state that reconciliation decides (not when it was written)."""
     with engine.connect() as conn:
         pages = {row[0]: tuple(row[1:]) for row in conn.execute(sa.text(
-            "SELECT id, status, submission_count, wanted FROM pages"))}
+            "SELECT id, status, submission_count, wanted FROM items"))}
         entries = {row[0]: (row[1], json.dumps(row[2], sort_keys=True)
                             if not isinstance(row[2], str) else row[2], row[3], row[4])
                    for row in conn.execute(sa.text(
@@ -307,7 +307,7 @@ def check(url: str, data_dir: Path, run: Run) -> dict[str, tuple[bool, str]]:
     twice = _one_column(engine, "SELECT item_id FROM submissions GROUP BY item_id, user_id"
                                 " HAVING count(*) > 1")
     results["no duplicate (page, volunteer)"] = (not twice, f"{len(twice)} duplicated")
-    pages_off = _one_column(engine, f"SELECT p.id FROM pages p LEFT JOIN ({votes}) v"
+    pages_off = _one_column(engine, f"SELECT p.id FROM items p LEFT JOIN ({votes}) v"
                                     " ON v.item_id = p.id"
                                     " WHERE p.submission_count <> coalesce(v.n, 0)")
     entries_off = _one_column(engine, f"SELECT e.item_id FROM entries e LEFT JOIN ({votes}) v"
