@@ -24,17 +24,22 @@ class EntryStatus(enum.StrEnum):
 
 
 class Entry(Base):
-    """One catalog entry per page."""
+    """One catalog entry per item, or per listed row of a list item (row 1..n)."""
 
     __tablename__ = "entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    item_id: Mapped[int] = mapped_column(unique=True)
+    item_id: Mapped[int] = mapped_column()
+    # 0: the item's one entry (normal projects); 1..n: the n-th reconciled row of a list item.
+    row: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
     project_id: Mapped[int]  # always the page's project (page_project_key())
     status: Mapped[EntryStatus] = mapped_column(
         enum_column(EntryStatus, "entry_status"), default=EntryStatus.KEYING
     )
     # PageResult.to_dict() of the last reconciliation: per field value, status, groups, votes.
+    # A list item's row entry holds its row's PageResult dict plus "header" (the header's
+    # PageResult dict) and "list" ({"rows_decided", "row_counts", "row_count_agreed",
+    # "row_total"}): see services/reconciliation/entries.py.
     reconciled: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # Final values per field, set by review; NULL until reviewed.
     values: Mapped[dict[str, Any] | None] = mapped_column("final_values", JSONType)
@@ -58,6 +63,8 @@ class Entry(Base):
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         item_project_key(),
+        sa.UniqueConstraint("item_id", "row"),
+        sa.CheckConstraint("\"row\" >= 0", name="row_non_negative"),
         sa.CheckConstraint(
             "status <> 'approved' OR (final_values IS NOT NULL AND reviewer_id IS NOT NULL"
             " AND reviewed_at IS NOT NULL)",

@@ -32,6 +32,9 @@ class Submission(Base):
     project_id: Mapped[int]  # always the page's project (page_project_key())
     # {field key: value as typed}; NULL when the page was skipped.
     values: Mapped[dict[str, str] | None] = mapped_column("typed_values", JSONType)
+    # List items: the rows as typed, each {row field key: value as typed}, ditto marks kept;
+    # `values` then holds the header fields. NULL for normal items and for skips.
+    typed_rows: Mapped[list[dict[str, str]] | None] = mapped_column(JSONType)
     skip_reason: Mapped[SkipReason | None] = mapped_column(enum_column(SkipReason, "skip_reason"))
     started_at: Mapped[datetime | None]
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
