@@ -1,6 +1,7 @@
 """The keying screen: next page, submit, skip, keep the reservation alive."""
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
@@ -15,12 +16,15 @@ from crowdcat.services.errors import Conflict, NotFound, ServiceError
 from crowdcat.services.keying import assignment, prefill
 from crowdcat.services.keying import submission as submissions
 from crowdcat.services.keying.validation import InvalidValues
+from crowdcat.services.reconciliation import ditto
 from crowdcat.services.reconciliation.normalization import parse_date
 from crowdcat.transcribe import bp
 from crowdcat.transcribe.projects import active_project
 from crowdcat.unit_of_work import refused, unit_of_work
 
 FIELD_PREFIX = "f_"
+# List mode: a grid cell is posted as r<row>_<field key>, rows numbered 1.. as shown.
+ROW_CELL = re.compile(r"r([1-9][0-9]{0,3})_(.+)")
 SKIP_LABELS = {
     SkipReason.ILLEGIBLE.value: _l("The page cannot be read"),
     SkipReason.BLANK.value: _l("The page is blank"),
@@ -46,20 +50,46 @@ def _started() -> datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _screen(project, page, *, values=None, errors=None, message=None, kind="error",  # noqa: ANN001
-            status=200, reserved_until=None):
+def _is_row_field(spec) -> bool:  # noqa: ANN001
+    """A field keyed once per listed row (list mode) rather than once per item."""
+    return (spec.options or {}).get("part") == "row"
+
+
+def _typed_rows(specs: list) -> list[dict[str, str]] | None:
+    """The grid's rows as posted (cells r<n>_<key>), in row order, every-blank rows dropped;
+    None when the item has no row fields (a normal project)."""
+    keys = [spec.key for spec in specs if _is_row_field(spec)]
+    if not keys:
+        return None
+    cells: dict[int, dict[str, str]] = {}
+    for name, value in request.form.items():
+        match = ROW_CELL.fullmatch(name)
+        if match and match.group(2) in keys:
+            cells.setdefault(int(match.group(1)), {})[match.group(2)] = value
+    rows = [{key: cells[n].get(key, "") for key in keys} for n in sorted(cells)]
+    return [row for row in rows if any(value.strip() for value in row.values())]
+
+
+def _screen(project, page, *, values=None, rows=None, errors=None, message=None,  # noqa: ANN001
+            kind="error", status=200, reserved_until=None):
     """Render the keying screen (blind: only this volunteer's own typed values)."""
     specs = submissions.keyed_specs(page)
+    row_specs = [s for s in specs if _is_row_field(s)]
+    header_specs = [s for s in specs if not _is_row_field(s)]
     values = values or {}
+    rows = rows or []
     # Editable starting values (頁數 from the number of images); typed values come first.
-    suggested = prefill.suggested_values(specs, len(page.images))
-    hints = {s.key: parse_date(values.get(s.key, "")) for s in specs if s.kind.value == "date"}
+    suggested = prefill.suggested_values(header_specs, len(page.images))
+    hints = {s.key: parse_date(values.get(s.key, "")) for s in header_specs
+             if s.kind.value == "date"}
     return render_template(
-        "transcribe/keying.html", project=project, page=page, specs=specs,
+        "transcribe/keying.html", project=project, page=page, specs=header_specs,
+        row_specs=row_specs, rows=rows, resolved_rows=ditto.resolve(rows) if rows else [],
+        ditto_marks=list(ditto.DITTO_MARKS),
         values=values, suggested=suggested, errors=errors or {}, message=message,
         message_kind=kind,
         hints=hints, reserved_until=reserved_until, started=utcnow().isoformat(),
-        from_server=bool(values), skip_reasons=SKIP_LABELS, prefix=FIELD_PREFIX,
+        from_server=bool(values or rows), skip_reasons=SKIP_LABELS, prefix=FIELD_PREFIX,
         clear_draft=request.args.get("done", type=int),
     ), status
 
@@ -101,22 +131,26 @@ def submit(slug: str, item_id: int):
     """
     project = active_project(slug)
     found = _page_of(project, item_id)
+    specs = submissions.keyed_specs(found)
+    rows = _typed_rows(specs)
     values = {s.key: request.form.get(FIELD_PREFIX + s.key, "")
-              for s in submissions.keyed_specs(found)}
+              for s in specs if rows is None or not _is_row_field(s)}
+    listed = {} if rows is None else {"rows": rows}
     try:
         submissions.submit(db.session, page=found, user=current_user, values=values,
-                           started_at=_started())
+                           started_at=_started(), **listed)
     except submissions.AlreadySubmitted:
         flash(_("This page was already saved; here is your next page."), "info")
         return refused(redirect(url_for(".key", slug=slug, done=item_id), 303))
     except submissions.NotAssigned:
         raise  # crowdcat.errors answers 409 and shows nothing of an item not given
     except InvalidValues as exc:
-        return _screen(project, found, values=values, errors=exc.errors, status=422,
+        return _screen(project, found, values=values, rows=rows, errors=exc.errors,
+                       status=422,
                        message=_("Some values need attention; nothing was saved yet."))
     except Conflict as exc:
-        return _screen(project, found, values=values, message=str(exc), kind="warning",
-                       status=409)
+        return _screen(project, found, values=values, rows=rows, message=str(exc),
+                       kind="warning", status=409)
     flash(_("Thank you! Your entry was saved."), "success")
     return redirect(url_for(".key", slug=slug, done=item_id), 303)
 

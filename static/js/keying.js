@@ -28,7 +28,14 @@
   clearSubmittedDraft(root);
 
   var form = document.getElementById("keying-form");
-  var fields = Array.prototype.slice.call(form.querySelectorAll("input[name^='f_'], textarea, select"));
+  // The fields of the form; in list mode the grid's cells (r<n>_<key>) too, whose rows come
+  // and go (static/js/list_grid.js), so they are looked up each time.
+  var grid = window.crowdcatListGrid || null;
+  function draftFields() {
+    return Array.prototype.slice.call(form.querySelectorAll(
+      "input[name^='f_'], textarea[name^='f_'], select[name^='f_'], [data-grid-cell]"));
+  }
+  var fields = draftFields();
   var key = draftKey(root.dataset.userId, root.dataset.pageId);
   var store = storage();
   var note = document.getElementById("draft-note");
@@ -36,7 +43,7 @@
 
   function currentValues() {
     var values = {};
-    fields.forEach(function (f) { values[f.name] = f.value; });
+    draftFields().forEach(function (f) { values[f.name] = f.value; });
     return values;
   }
 
@@ -53,10 +60,18 @@
     var draft;
     try { draft = JSON.parse(raw); } catch (e) { store.removeItem(key); return; }
     var restored = false;
-    fields.forEach(function (f) {
+    if (grid && draft.values) {
+      var rowCount = Object.keys(draft.values).reduce(function (most, name) {
+        var match = /^r(\d+)_/.exec(name);
+        return match ? Math.max(most, Number(match[1])) : most;
+      }, 0);
+      grid.ensureRows(rowCount);
+    }
+    draftFields().forEach(function (f) {
       var value = draft.values && draft.values[f.name];
       if (typeof value === "string" && value !== f.value) { f.value = value; restored = true; }
     });
+    if (grid) { grid.refresh(); }
     if (restored && note) { note.textContent = root.dataset.msgDraftRestored; note.hidden = false; }
   }
 
