@@ -31,7 +31,7 @@ class Entry(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column()
     # 0: the item's one entry (normal projects); 1..n: the n-th reconciled row of a list item.
-    row: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    row: Mapped[int] = mapped_column(server_default=sa.text("0"))
     project_id: Mapped[int]  # always the page's project (page_project_key())
     status: Mapped[EntryStatus] = mapped_column(
         enum_column(EntryStatus, "entry_status"), default=EntryStatus.KEYING
