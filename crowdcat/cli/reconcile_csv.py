@@ -36,7 +36,7 @@ class _InputError(click.ClickException):
     "--output",
     required=True,
     type=click.Path(dir_okay=False, writable=True, path_type=Path),
-    help="Where to write one result row per page.",
+    help="Where to write one result row per page (per list row with a row column).",
 )
 def reconcile_csv(
     submissions: Path, fields_path: Path, agree: int, maximum: int, output: Path
@@ -46,6 +46,11 @@ def reconcile_csv(
 
     Fields missing from FIELDS.json are compared as text; a volunteer's repeated rows for the same
     page and field are set aside (the first counts).
+
+    List pages (卷內文件目錄, registers): add a row column (item_id, volunteer_id, row, field,
+    value; row blank for the page's header fields). Rows are aligned across volunteers (by 順序號
+    when all keyed it, else by 題名/title), ditto marks (同上, 〃) resolved, and one line is
+    written per reconciled row, with the row counts and whether they agree.
     """
     # The bar is drawn only on a terminal (disable=None), so pipes and logs stay clean.
     with tqdm(total=0, unit="B", unit_scale=True, desc="reconcile", disable=None) as bar:

@@ -222,3 +222,68 @@ def test_progress_reaches_the_total(tmp_path: Path, fields: Path) -> None:
     summary = run(source, fields, tmp_path / "o.csv", progress=lambda d, t: seen.append((d, t)))
     assert seen[-1][0] == seen[-1][1] == 2 * source.stat().st_size
     assert (summary.pages, summary.submissions, summary.rows) == (2, 3, 9)
+
+
+# -- list pages: a row column -----------------------------------------------------------------
+
+LIST_FIELDS = [
+    {"key": "案卷號", "kind": "reference"},
+    {"key": "順序號", "kind": "integer"},
+    {"key": "責任者", "kind": "text"},
+    {"key": "題名", "kind": "long_text"},
+]
+LIST_HEADER = ["page_id", "volunteer_id", "row", "field", "value"]
+
+
+def list_rows(volunteer: str, titles: list[str], creator: str = "湖北省政府") -> list[list[str]]:
+    """One volunteer's 卷內文件目錄 page: the header once, then 責任者 and 題名 per row."""
+    rows = [["L1", volunteer, "", "案卷號", "0276"]]
+    for n, title in enumerate(titles, start=1):
+        rows += [["L1", volunteer, str(n), "責任者", creator if n == 1 else "同上"],
+                 ["L1", volunteer, str(n), "題名", title]]
+    return rows
+
+
+def test_list_input_gives_one_line_per_reconciled_row(tmp_path: Path) -> None:
+    fields = tmp_path / "FIELDS.json"
+    fields.write_text(json.dumps(LIST_FIELDS, ensure_ascii=False), encoding="utf-8")
+    titles = ["呈報本縣田賦徵收情形", "令發戶口調查表式", "函送保甲編查清冊", "電告匪情"]
+    skipped = titles[:1] + titles[2:]
+    source = write_csv(tmp_path / "list.csv", [
+        LIST_HEADER, *list_rows("7", titles), *list_rows("8", skipped), *list_rows("9", titles),
+        ["L2", "7", "1", "題名", "Report on the land tax"],
+        ["L2", "8", "1", "題名", "Report on the land tax"],
+        ["L2", "8", "2", "題名", "Order on the census"],
+    ])
+    out = tmp_path / "out.csv"
+    result = invoke(str(source), "--fields", str(fields), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    lines = read_csv(out)
+    assert list(lines[0])[:3] == ["item_id", "row", "案卷號"]
+    assert list(lines[0])[-3:] == ["row_counts", "row_count", "verdict"]
+    first = [line for line in lines if line["item_id"] == "L1"]
+    assert [line["題名"] for line in first] == titles
+    assert [line["row"] for line in first] == ["1", "2", "3", "4"]
+    assert {line["責任者"] for line in first} == {"湖北省政府"}  # 同上 resolved
+    assert first[1]["題名__votes"] == "2/2" and first[0]["題名__votes"] == "3/3"
+    assert {line["案卷號"] for line in first} == {"0276"}
+    assert (first[0]["row_counts"], first[0]["row_count"], first[0]["verdict"]) == (
+        "4 4 3", "agreed", "done",
+    )
+    second = [line for line in lines if line["item_id"] == "L2"]
+    assert [(line["row_counts"], line["row_count"], line["verdict"]) for line in second] == [
+        ("2 1", "disagreed", "needs_more")] * 2
+    assert "List rows: 6 written" in result.output
+
+
+@pytest.mark.parametrize("number", ["0", "x", "1.5", "-2"])
+def test_a_row_that_is_not_a_number_is_refused_with_its_line(
+    tmp_path: Path, fields: Path, number: str
+) -> None:
+    source = write_csv(tmp_path / "list.csv", [
+        LIST_HEADER, ["L1", "7", "1", "title", "呈"], ["L1", "7", number, "title", "令"],
+    ])
+    result = invoke(str(source), "--fields", str(fields), "-o", str(tmp_path / "out.csv"))
+    assert result.exit_code == 2
+    assert "line 3: row must be a whole number" in result.output
+    assert not (tmp_path / "out.csv").exists()
