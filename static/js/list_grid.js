@@ -37,7 +37,7 @@
   // Ids and names follow the row's place; a row keeps its error text when it moves.
   function renameIn(row, n) {
     row.dataset.row = String(n);
-    var head = row.querySelector(".list-row-n");
+    var head = row.querySelector(".list-row-n span");
     head.id = "row-" + n;
     head.textContent = fmt(root.dataset.msgRow, n);
     row.querySelectorAll("[id]").forEach(function (el) {
@@ -292,6 +292,13 @@
 
   renumber();
   refreshDitto();
+
+  // After a refusal, the first refused cell has the focus (unless a header field was refused).
+  window.addEventListener("load", function () {
+    if (form.querySelector(".field.has-error")) { return; }
+    var refused = body.querySelector("[data-grid-cell][aria-invalid=true]");
+    if (refused) { refused.focus(); }
+  });
 
   window.crowdcatListGrid = {
     // A draft of n rows: make room for it before keying.js fills the cells in.
