@@ -29,6 +29,7 @@ from crowdcat.models import (
     OPEN_TO_CROWD,
     Item,
     ItemStatus,
+    Reservation,
     SkipReason,
     Submission,
     User,
@@ -36,7 +37,7 @@ from crowdcat.models import (
 )
 from crowdcat.services.errors import Conflict, NotFound, ServiceError
 from crowdcat.services.keying import assignment
-from crowdcat.services.keying.validation import InvalidValues, clean_values
+from crowdcat.services.keying.validation import InvalidValues, clean_rows, clean_values
 from crowdcat.services.projects import snapshot
 from crowdcat.services.reconciliation import entries
 
@@ -57,6 +58,7 @@ class Stored:
     started_at: datetime | None
     submitted_at: datetime
     duration_seconds: int | None
+    rows: list[dict[str, str]] | None = None  # a list item's rows as typed
 
     @property
     def skipped(self) -> bool:
@@ -182,17 +184,60 @@ def _locked(session: Session, item_id: int, user_id: int) -> tuple[Any, Any]:
                  if row is not None else None)
 
 
+def _submit_list(session: Session, row: Any, project: Any, fields: dict[str, Any],
+                 values: Any, rows: Any, now: datetime) -> Stored:
+    """A list item's submission (header values and rows) or skip, through the ORM.
+
+    The item row is locked (PostgreSQL FOR UPDATE, SQLite BEGIN IMMEDIATE): keyed and held
+    are read again after the lock, so the checks of _check() stay true until the commit.
+    """
+    item_id, user_id = fields["item_id"], fields["user_id"]
+    typed = None
+    try:
+        if fields["skip_reason"] is not None:
+            fields["skip_reason"] = _skip_reason(fields["skip_reason"])
+        else:
+            header = clean_values(project.header_fields_for(row.prefill), values or {})
+            typed, _ = clean_rows(project.row_fields(), rows)
+            fields["typed_values"] = header
+    except InvalidValues:
+        _refuse_unless_given(session, row, item_id, user_id)
+        raise
+    held = session.scalar(select(Reservation.id).where(
+        Reservation.item_id == item_id, Reservation.user_id == user_id)) is not None
+    keyed = _existing(session, item_id, user_id) is not None
+    _check(session, row, project, fields, now, keyed=keyed, held=held, others=None)
+    stored = Submission(item_id=item_id, user_id=user_id, project_id=fields["project_id"],
+                        values=fields["typed_values"], typed_rows=typed,
+                        skip_reason=fields["skip_reason"], started_at=fields["started_at"],
+                        submitted_at=now, duration_seconds=fields["duration_seconds"])
+    session.add(stored)
+    session.flush()
+    sql.drop_reservation_of(session, item_id=item_id, user_id=user_id)
+    item = session.get(Item, item_id)
+    session.refresh(item)
+    entries.reconcile_list_item(session, item, project.rules())
+    return Stored(stored.id, item_id, user_id, fields["project_id"], fields["typed_values"],
+                  fields["skip_reason"], fields["started_at"], now, fields["duration_seconds"],
+                  typed)
+
+
 def submit(session: Session, *, page: Item | int, user: User | int,
            values: dict | None = None, skip_reason: str | SkipReason | None = None,
-           started_at: datetime | None = None, now: datetime | None = None) -> Stored:
+           started_at: datetime | None = None, now: datetime | None = None,
+           rows: list | None = None) -> Stored:
     """Save a volunteer's values (or skip) for a page and reconcile it; the caller commits.
 
     `page` and `user` may be ORM objects or ids. Reads and writes are Core statements
     (no ORM objects loaded or added); ORM objects the session holds for the page and its
-    entry are expired so that callers see the new state.
+    entry are expired so that callers see the new state. A list item (project in list mode)
+    takes `values` for its header fields and `rows` (a list of {row field: value as typed})
+    and goes through the ORM (_submit_list), never the PostgreSQL one-statement path.
     """
     item_id = page if isinstance(page, int) else page.id
     user_id = user if isinstance(user, int) else user.id
+    if values is None and rows is not None:  # a list item with no header field to type
+        values = {}
     if (values is None) == (skip_reason is None):
         raise ServiceError(_l("Send either the values you typed or a reason to skip."))
     assignment.begin_write(session)
@@ -200,6 +245,11 @@ def submit(session: Session, *, page: Item | int, user: User | int,
     row, project = _locked(session, item_id, user_id)
     if row is None or project is None or not OPEN_TO_CROWD.allows(row.access, project.status):
         raise NotFound(_l("This page is not open for keying."))
+    if project.list_mode:
+        return _submit_list(session, row, project, {
+            "item_id": item_id, "user_id": user_id, "project_id": row.project_id,
+            "typed_values": None, "skip_reason": skip_reason, "started_at": started_at,
+            "duration_seconds": _duration(started_at, now)}, values, rows, now)
     try:
         reason = _skip_reason(skip_reason) if skip_reason is not None else None
         cleaned = clean_values(project.fields_for(row.prefill), values) if reason is None else None
@@ -231,6 +281,8 @@ def to_dict(submission: Submission | Stored) -> dict[str, Any]:
         "id": submission.id,
         "item_id": submission.item_id,
         "values": submission.values,
+        **({"rows": rows} if (rows := getattr(submission, "rows", None)
+                              or getattr(submission, "typed_rows", None)) is not None else {}),
         "skip": submission.skip_reason.value if submission.skip_reason else None,
         "submitted_at": submission.submitted_at.isoformat(),
         "duration_seconds": submission.duration_seconds,

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from crowdcat import text_safety
 from crowdcat.models import FieldKind, FieldSpec
 from crowdcat.services.errors import ServiceError
+from crowdcat.services.reconciliation import ditto
 from crowdcat.services.reconciliation.normalization import make_normalizer
 
 MAX_LENGTH = {FieldKind.LONG_TEXT: 5000, FieldKind.REFERENCE: 100}
@@ -19,6 +20,8 @@ EXTRA_KEYS = 10
 # Unknown keys named one by one in the errors; the rest are counted in one message.
 MAX_UNKNOWN_LISTED = 10
 MAX_LISTED_KEY_LENGTH = 100
+# Rows a list item takes from one volunteer (a 卷內文件目錄 page lists 10 to 25).
+MAX_ROWS = 200
 
 
 class InvalidValues(ServiceError):
@@ -132,3 +135,65 @@ def _unknown_keys(unknown: list[Any]) -> dict[str, Any]:
         errors["values"] = _l("Values naming no field of this page, not listed one by one: "
                               "%(n)d.", n=len(unknown) - len(listed))
     return errors
+
+
+def _in_row(number: int, spec: FieldSpec, message: Any) -> Any:
+    """A cell's message naming its row and column."""
+    return _l("Row %(row)d, %(column)s: %(message)s", row=number,
+              column=text_safety.field_label(spec.labels, spec.key), message=message)
+
+
+def _typed_cell(spec: FieldSpec, value: Any) -> tuple[str, Any]:
+    """One cell as typed, made safe and trimmed, with its refusal (None when acceptable)."""
+    text = _as_text(value)
+    if text is None:
+        return "", _l("Please type text here.")
+    try:
+        return text_safety.clean(text, multiline=spec.kind == FieldKind.LONG_TEXT).strip(), None
+    except text_safety.Refused as exc:
+        return text, exc.message(text_safety.field_label(spec.labels, spec.key))
+
+
+def clean_rows(specs: list[FieldSpec], raw: Any) -> tuple[list[dict[str, str]],
+                                                          list[dict[str, str]]]:
+    """Validate a list item's rows against its row fields: (rows as typed, rows resolved).
+
+    Each cell is checked as clean_values() checks a field, after ditto marks (同上, 〃 ...)
+    took the value of the row above (reconciliation.ditto); the typed rows keep the marks.
+    Errors are keyed ``rows.<n>.<key>`` (n from 1) and name the row and the column.
+    """
+    if not isinstance(raw, list) or not all(isinstance(row, Mapping) for row in raw):
+        raise InvalidValues({"rows": _l("Rows must be given as a list of field: text pairs.")})
+    if not raw:
+        raise InvalidValues({"rows": _l("Please key at least one row of the list.")})
+    if len(raw) > MAX_ROWS:
+        raise InvalidValues({"rows": _l("Too many rows (%(n)d); a list takes at most "
+                                        "%(max)d.", n=len(raw), max=MAX_ROWS)})
+    known = {spec.key for spec in specs}
+    errors: dict[str, Any] = {}
+    typed: list[dict[str, str]] = []
+    for number, row in enumerate(raw, start=1):
+        unknown = [key for key in row if key not in known]
+        if unknown:
+            errors[f"rows.{number}"] = _l("Row %(row)d names no column of this list: %(keys)s",
+                                          row=number, keys=", ".join(map(str, unknown[:5])))
+        cells: dict[str, str] = {}
+        for spec in specs:
+            cells[spec.key], message = _typed_cell(spec, row.get(spec.key))
+            if message is not None:
+                errors[f"rows.{number}.{spec.key}"] = _in_row(number, spec, message)
+        typed.append(cells)
+    resolved = ditto.resolve(typed)
+    by_key = {spec.key: spec for spec in specs}
+    for number, key in ditto.unresolved(resolved):
+        errors.setdefault(f"rows.{number}.{key}", _in_row(number, by_key[key], _l(
+            "A ditto mark repeats the value above, but there is none above to repeat.")))
+    for number, row in enumerate(resolved, start=1):
+        for spec in specs:
+            name = f"rows.{number}.{spec.key}"
+            message = None if name in errors else check_value(spec, row[spec.key])
+            if message is not None:
+                errors[name] = _in_row(number, spec, message)
+    if errors:
+        raise InvalidValues(errors)
+    return typed, resolved

@@ -95,11 +95,57 @@ class ProjectSnapshot:
                                              separators=(",", ":"))
         return text
 
+    @property
+    def list_mode(self) -> bool:
+        """Whether an item is keyed as header fields and a list of rows (is_list_mode)."""
+        return is_list_mode(self)
+
+    def header_fields_for(self, prefill: dict[str, Any] | None) -> list[FieldSpecSnapshot]:
+        """The header fields a volunteer types on a list item (keyed once per item)."""
+        return [spec for spec in self.fields_for(prefill) if not is_row_field(spec)]
+
+    def row_fields(self) -> list[FieldSpecSnapshot]:
+        """The row fields of a list project: the columns of its grid, in order."""
+        return [spec for spec in self.keyed_fields if is_row_field(spec)]
+
     def rules(self) -> ProjectRules:
         """The compiled reconciliation rules (computed once per content version)."""
         if "rules" not in self._derived:
             self._derived["rules"] = rules_for(self)
         return self._derived["rules"]
+
+
+def is_row_field(spec: Any) -> bool:
+    """Whether a field is a row field of a list project (options["part"] == "row")."""
+    return (spec.options or {}).get("part") == "row"
+
+
+def is_list_mode(project: Any) -> bool:
+    """Whether a project (ORM Project or ProjectSnapshot) keys each item as a list of rows.
+
+    A project is in list mode when it has at least one row field; nothing else marks it.
+    """
+    return any(is_row_field(spec) for spec in project.keyed_fields)
+
+
+# Row fields whose key names a row's own number (順序號, 件號): rows are aligned by it.
+SEQUENCE_KEYS = ("sequence", "seq_no", "item_no")
+
+
+def list_keys(project: Any) -> tuple[str | None, str | None]:
+    """(sequence_key, title_key) of a list project's rows, for the alignment of rows.
+
+    The sequence key is the row field whose options say ``"sequence": true``, else the first
+    row field keyed like SEQUENCE_KEYS; the title key is the row field ``title``, else the
+    first text row field. Either is None when the project has no such row field.
+    """
+    rows = [spec for spec in project.keyed_fields if is_row_field(spec)]
+    sequence = next((s.key for s in rows if (s.options or {}).get("sequence") is True),
+                    next((s.key for s in rows if s.key in SEQUENCE_KEYS), None))
+    title = next((s.key for s in rows if s.key == "title"),
+                 next((s.key for s in rows if FieldKind(s.kind) == FieldKind.TEXT
+                       and s.key != sequence), None))
+    return sequence, title
 
 
 def _prefilled_keys(prefill: dict[str, Any] | None) -> set[str]:

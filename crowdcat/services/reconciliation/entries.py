@@ -11,6 +11,20 @@ Status rules (entries already approved or rejected by a reviewer are left alone)
 - as many volunteers as ``agree_needed`` skipped the page -> entry CONFLICT, page DONE
   (a reviewer decides whether it is a catalog page at all);
 - otherwise the page keeps keying and wants one more submission than it has.
+
+A list item (a project in list mode, projects.snapshot.is_list_mode) is reconciled by
+alignment.reconcile_list into one entry per reconciled row, rows 1..n (at least row 1). Its
+entries move together, by the same rules read on the whole list: REVIEW when the header, every
+row and the row count are decided and the item has the submissions it wants; CONFLICT when a
+row or the row count stays undecided at the maximum (or enough volunteers skipped); KEYING
+while more volunteers are wanted. While none of them is approved or rejected, a new
+reconciliation removes the rows no longer found and adds the new ones. Each row entry's
+``reconciled`` is its row's PageResult dict plus:
+
+- ``"header"``: the header's PageResult dict (prefilled header values fixed, as on a page);
+- ``"list"``: ``{"rows_decided": bool, "row_count_agreed": bool, "row_counts": [rows keyed
+  per volunteer, in submission order], "row_total": n, "row_voters": [user ids who keyed this
+  row], "set_aside": [PageResult dicts of rows a minority keyed]}``.
 """
 from __future__ import annotations
 
@@ -26,8 +40,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from crowdcat.data import keying as sql
 from crowdcat.data import submit as submit_sql
 from crowdcat.data.connection import refresh
-from crowdcat.models import Entry, EntryStatus, Item, ItemStatus, SkipReason, utcnow
-from crowdcat.services.reconciliation import agreement
+from crowdcat.models import Entry, EntryStatus, Item, ItemStatus, SkipReason, Submission, utcnow
+from crowdcat.services.projects.snapshot import is_row_field, list_keys
+from crowdcat.services.reconciliation import agreement, ditto
+from crowdcat.services.reconciliation.alignment import ListResult, reconcile_list
 from crowdcat.services.reconciliation.normalization import parse_date
 from crowdcat.services.reconciliation.rules import ProjectRules, prefilled, rules_for
 from crowdcat.services.reconciliation.voting import PageResult, Vote, reconcile
@@ -212,6 +228,8 @@ def _write_together(session: Session, page: _State, entry: _State, found: _Found
 def reconcile_page(session: Session, page: Item, rules: ProjectRules | None = None) -> PageResult:
     """Reconcile one page, store the result on its entry and move page and entry on."""
     rules = rules or rules_for(page.project)
+    if any(is_row_field(spec) for spec in page.project.keyed_fields):
+        return reconcile_list_item(session, page, rules).header
     votes, skips = _votes(session, page, rules.weighted)
     result = reconcile(rules.for_page(page), votes)
     entry = _entry(session, page)
@@ -220,5 +238,82 @@ def reconcile_page(session: Session, page: Item, rules: ProjectRules | None = No
     page.submission_count = len(votes)
     if entry.status not in FINAL_STATUSES:
         _move(page, entry, result, sum(skips.values()), rules)
+    session.flush()
+    return result
+
+
+def _list_votes(session: Session, item: Item, weighted: bool
+                ) -> tuple[list[Vote], list[tuple[str, list[dict[str, str]], float]], Counter]:
+    """A list item's header votes, row votes (rows resolved) and skips by reason."""
+    submissions = session.scalars(select(Submission).where(Submission.item_id == item.id)
+                                  .order_by(Submission.id)).all()
+    header, skips = _tally(session, submissions, weighted)
+    weights = {vote.voter: vote.weight for vote in header}
+    rows = [(str(s.user_id), ditto.resolve(s.typed_rows or []), weights[str(s.user_id)])
+            for s in submissions if s.values is not None]
+    return header, rows, skips
+
+
+def _list_status(item: Item, result: ListResult, skipped: int, rules: ProjectRules
+                 ) -> EntryStatus:
+    """The status of a list item's entries, the item moved on (the module docstring's rules)."""
+    keyed = len(result.row_counts)
+    if result.verdict == "conflict" or skipped >= rules.agree:
+        item.status = ItemStatus.DONE
+        return EntryStatus.CONFLICT
+    if result.verdict == "done" and keyed >= item.wanted and keyed > 0:
+        item.status = ItemStatus.DONE
+        return EntryStatus.REVIEW
+    item.status = ItemStatus.KEYING
+    if keyed >= item.wanted:
+        item.wanted = min(rules.maximum, keyed + 1)
+    return EntryStatus.KEYING
+
+
+def _row_stored(result: ListResult, header: dict[str, Any], number: int,
+                skips: Counter) -> dict[str, Any]:
+    """What row `number` (1-based) of a list item stores (the module docstring's keys)."""
+    if number <= len(result.rows):
+        stored, voters = result.rows[number - 1].to_dict(), result.row_voters[number - 1]
+    else:  # no row reconciled yet (only skips): row 1 holds the header
+        stored, voters = {"verdict": result.verdict, "fields": {},
+                          "submissions": result.submissions}, ()
+    stored["skipped"] = dict(skips)
+    stored["header"] = header
+    stored["list"] = {"rows_decided": result.rows_decided,
+                      "row_count_agreed": result.row_count_agreed,
+                      "row_counts": list(result.row_counts), "row_total": len(result.rows),
+                      "row_voters": [int(v) for v in voters],
+                      "set_aside": [row.to_dict() for row in result.set_aside]}
+    return stored
+
+
+def reconcile_list_item(session: Session, item: Item, rules: ProjectRules) -> ListResult:
+    """Reconcile a list item into its row entries and move item and entries on (ORM)."""
+    header_votes, row_votes, skips = _list_votes(session, item, rules.weighted)
+    sequence_key, title_key = list_keys(item.project)
+    row_keys = [spec.key for spec in item.project.keyed_fields if is_row_field(spec)]
+    result = reconcile_list(rules.for_page(item), header_votes, row_votes,
+                            sequence_key=sequence_key, title_key=title_key, row_keys=row_keys)
+    header = _stored(result.header, item, Counter())
+    del header["skipped"]
+    found = {entry.row: entry for entry in session.scalars(
+        select(Entry).where(Entry.item_id == item.id))}
+    item.submission_count = len(header_votes)
+    if any(entry.status in FINAL_STATUSES for entry in found.values()):
+        session.flush()
+        return result
+    status = _list_status(item, result, sum(skips.values()), rules)
+    total = max(1, len(result.rows))
+    for number, entry in found.items():
+        if number > total or number == 0:
+            session.delete(entry)
+    for number in range(1, total + 1):
+        entry = found.get(number)
+        if entry is None:
+            entry = Entry(item_id=item.id, project_id=item.project_id, row=number)
+            session.add(entry)
+        entry.status, entry.submission_count = status, len(header_votes)
+        entry.reconciled = _row_stored(result, header, number, skips)
     session.flush()
     return result
