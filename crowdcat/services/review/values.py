@@ -37,8 +37,12 @@ def field_rule(spec: FieldSpec) -> FieldRule:
 
 
 def field_results(entry: Entry) -> dict[str, dict[str, Any]]:
-    """The reconciliation result of each field, by key ({} when never reconciled)."""
-    return dict((entry.reconciled or {}).get("fields") or {})
+    """The reconciliation result of each field, by key ({} when never reconciled).
+
+    A row entry of a list item has its header's fields too (reconciled["header"])."""
+    reconciled = entry.reconciled or {}
+    header = (reconciled.get("header") or {}).get("fields") or {}
+    return {**header, **(reconciled.get("fields") or {})}
 
 
 def proposed_values(entry: Entry, project: Project) -> dict[str, str | None]:
