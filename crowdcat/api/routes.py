@@ -1,7 +1,7 @@
 """API v1 for keying: same services and rules as the HTML screens."""
 from __future__ import annotations
 
-from flask import Response, abort, current_app, jsonify, redirect, url_for
+from flask import Response, abort, current_app, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -36,8 +36,7 @@ def _reserved_json(project: ProjectSnapshot, reserved: assignment.Reserved,
     `image_url` (the first image) is kept for clients written when an item was one image.
     """
     prefill = {k: v for k, v in reserved.prefill.items() if v is not None and str(v).strip()}
-    # One url_for per item: the route's address with each image's id put in (its last part).
-    base = url_for("api.image", image_id=0, _external=True).removesuffix("0")
+    base = _image_base()
     shown = [{"url": f"{base}{image.id}", "width": image.width, "height": image.height}
              for image in images]
     described = {
@@ -50,6 +49,25 @@ def _reserved_json(project: ProjectSnapshot, reserved: assignment.Reserved,
     if fields:
         described["fields"] = project.fields_json(reserved.prefill)
     return described
+
+
+# The image route's address up to its id, per host the API is reached by (url_for with
+# _external costs as much as the rest of building the answer; the address never changes).
+_IMAGE_BASES: dict[tuple[str, str, str], str] = {}
+
+
+def _image_base() -> str:
+    """The absolute address of api.image without the image id, e.g. https://h/api/v1/images/."""
+    environ = request.environ
+    host = (environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST", ""),
+            environ.get("SCRIPT_NAME", ""))
+    base = _IMAGE_BASES.get(host)
+    if base is None:
+        if len(_IMAGE_BASES) > 64:  # hosts sent by clients: bounded
+            _IMAGE_BASES.clear()
+        base = _IMAGE_BASES[host] = url_for("api.image", image_id=0,
+                                            _external=True).removesuffix("0")
+    return base
 
 
 def _check_open(item_id: int) -> None:

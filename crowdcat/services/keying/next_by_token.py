@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -41,8 +41,7 @@ TOKENS = ApiToken.__table__
 USERS = User.__table__
 
 
-@dataclass(frozen=True)
-class ItemImage:
+class ItemImage(NamedTuple):
     """One image of the reserved item, in the item's order: what a client needs to fetch it."""
 
     id: int
