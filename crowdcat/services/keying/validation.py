@@ -65,7 +65,7 @@ def normalizer_of(spec: Any) -> Callable[[str], tuple[str, bool]]:
     return make_normalizer(
         FieldKind(spec.kind).value, options.get("fold_variants") is True,
         tuple(str(word) for word in options.get("blank_values") or ()),
-        tuple(spec.choices or ()))
+        tuple(spec.choices or ()), options.get("fold_forms") is True)
 
 
 # What a value the normalizer flags is told, by field kind.
