@@ -95,6 +95,7 @@ ROUTE_MODULES = (
     "crowdcat.review.actions",
     "crowdcat.review.exports",
     "crowdcat.review.regroup",
+    "crowdcat.review.lists",
     "crowdcat.transcribe.projects",
     "crowdcat.transcribe.keying",
     "crowdcat.transcribe.profile",

@@ -87,6 +87,9 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("review.move_page", "POST"):               (LOGIN, 403, 422, 422, LOGIN),
     ("review.split_item", "POST"):              (LOGIN, 403, 422, 422, LOGIN),
     ("review.merge_item", "POST"):              (LOGIN, 403, 422, 422, LOGIN),
+    # a list item's decisions: an empty form has no row versions (400)
+    ("review.approve_list", "POST"):            (LOGIN, 403, 400, 400, LOGIN),
+    ("review.send_back_list", "POST"):          (LOGIN, 403, 400, 400, LOGIN),
     # admin: admins only; the old export addresses moved to /review (308 for everyone)
     ("admin.projects", "GET"):                  (LOGIN, 403, 403, 200, LOGIN),
     ("admin.project_new", "GET"):               (LOGIN, 403, 403, 200, LOGIN),
@@ -159,6 +162,8 @@ OTHER_PAGES: dict[tuple[str, str], tuple[int | str, int | str]] = {
     ("review.move_page", "POST"):               (403, 403),
     ("review.split_item", "POST"):              (403, 403),
     ("review.merge_item", "POST"):              (403, 403),
+    ("review.approve_list", "POST"):            (403, 403),
+    ("review.send_back_list", "POST"):          (403, 403),
     ("api.renew", "POST"):                      (409, 404),
     ("api.image", "GET"):                       (404, 404),
     ("api.submit_moved", "POST"):               (308, 308),  # the new address decides

@@ -15,14 +15,15 @@ from crowdcat.review import bp
 from crowdcat.review.forms import RejectForm, ReopenForm, SendBackForm
 from crowdcat.review.history import history_rows
 from crowdcat.review.labels import ENTRY_STATUS_LABELS, FIELD_STATUS_LABELS, REJECT_LABELS
+from crowdcat.review.list_screen import render_list
 from crowdcat.review.screen import field_rows, voter_names
 from crowdcat.services.export.references import project_reference
 from crowdcat.services.ocr import readings
 from crowdcat.services.review import decisions as review
 from crowdcat.services.review.queue import (
     WAITING,
-    conflict_fields,
     queue,
+    queue_lines,
     status_counts,
     waiting_projects,
 )
@@ -62,10 +63,11 @@ def project_queue(slug: str):
     labels = {spec.key: spec.label(str(get_locale())) for spec in project.fields}
     counts = status_counts(db.session, project)
     return render_template(
-        "review/queue.html", project=project, entries=entries, total=total, page=page,
+        "review/queue.html", project=project, lines=queue_lines(db.session, entries),
+        total=total, page=page,
         per_page=PER_PAGE, counts=counts, waiting_count=sum(counts[s] for s in WAITING),
         status=status,
-        field_key=field_key, labels=labels, conflict_fields=conflict_fields,
+        field_key=field_key, labels=labels,
         status_labels=ENTRY_STATUS_LABELS,
     )
 
@@ -108,7 +110,11 @@ def render_screen(entry: Entry, code: int = 200, **context: Any):
 @role_required(Role.REVIEWER)
 def entry(entry_id: int):
     """The review screen: the scan beside each field's proposal and alternatives."""
-    return render_screen(load_entry(entry_id))
+    entry = load_entry(entry_id)
+    if entry.row > 0:  # a row of a list item: the item's rows are reviewed together
+        status, field_key = queue_filters(entry.item.project)
+        return render_list(entry.item, status=status, field_key=field_key)
+    return render_screen(entry)
 
 
 @bp.route("/entries/<int:entry_id>/history")

@@ -1,10 +1,15 @@
-"""The reviewers' queue: which entries wait, in what order, and how many of each kind."""
+"""The reviewers' queue: which entries wait, in what order, and how many of each kind.
+
+A list item's row entries (rows 1..n) are reviewed as one: the queue shows one line per item,
+led by its row 1, with the number of rows and the fields in conflict in any of them.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from crowdcat.models import Entry, EntryStatus, Project, Submission, User
 
@@ -47,19 +52,34 @@ def waiting_projects(session: Session) -> list[WaitingProject]:
     return [WaitingProject(project, r, c) for project, r, c in rows]
 
 
-def _in_conflict(field_key: str) -> sa.ColumnElement[bool]:
-    """Entries whose reconciliation left `field_key` in conflict (a JSON path, both databases)."""
-    return Entry.reconciled[("fields", field_key, "status")].as_string() == "conflict"
+@dataclass(slots=True)
+class QueueLine:
+    """One line of the queue: an entry, or a list item led by its row 1."""
+
+    entry: Entry
+    rows: int = 0  # a list item's number of row entries; 0 for a normal item
+    conflicts: list[str] = field(default_factory=list)
+
+
+def _in_conflict(entry: type[Entry], field_key: str) -> sa.ColumnElement[bool]:
+    """Entries whose reconciliation left `field_key` in conflict (a JSON path, both databases).
+
+    A list item's header fields are under "header" of each of its row entries."""
+    return sa.or_(
+        entry.reconciled[("fields", field_key, "status")].as_string() == "conflict",
+        entry.reconciled[("header", "fields", field_key, "status")].as_string() == "conflict")
 
 
 def _statement(
     project: Project, status: EntryStatus | None, field_key: str | None
 ) -> sa.Select[tuple[Entry]]:
-    """Entries of the queue, filtered, without order."""
-    stmt = sa.select(Entry).where(Entry.project_id == project.id)
+    """Lines of the queue (an item's one entry, a list item's row 1), filtered, without order."""
+    stmt = sa.select(Entry).where(Entry.project_id == project.id, Entry.row <= 1)
     stmt = stmt.where(Entry.status == status) if status else stmt.where(Entry.status.in_(WAITING))
-    if field_key:
-        stmt = stmt.where(_in_conflict(field_key))
+    if field_key:  # in conflict in any row of the item
+        sibling = aliased(Entry)
+        stmt = stmt.where(sa.exists().where(sibling.item_id == Entry.item_id,
+                                            _in_conflict(sibling, field_key)))
     return stmt
 
 
@@ -119,6 +139,24 @@ def next_entry(
 
 
 def conflict_fields(entry: Entry) -> list[str]:
-    """Keys of the fields the reconciliation left in conflict."""
-    fields = (entry.reconciled or {}).get("fields") or {}
+    """Keys of the fields the reconciliation left in conflict (a list row's header too)."""
+    reconciled = entry.reconciled or {}
+    fields = {**((reconciled.get("header") or {}).get("fields") or {}),
+              **(reconciled.get("fields") or {})}
     return [key for key, result in fields.items() if result.get("status") == "conflict"]
+
+
+def queue_lines(session: Session, entries: list[Entry]) -> list[QueueLine]:
+    """The queue's entries as lines: a list item with its row count and every row's conflicts."""
+    listed = [entry.item_id for entry in entries if entry.row > 0]
+    rows: dict[int, list[Entry]] = defaultdict(list)
+    if listed:
+        for row in session.scalars(sa.select(Entry).where(Entry.item_id.in_(listed))
+                                   .order_by(Entry.item_id, Entry.row)):
+            rows[row.item_id].append(row)
+    lines = []
+    for entry in entries:
+        siblings = rows.get(entry.item_id) or [entry]
+        conflicts = list(dict.fromkeys(key for row in siblings for key in conflict_fields(row)))
+        lines.append(QueueLine(entry, len(siblings) if entry.row > 0 else 0, conflicts))
+    return lines
