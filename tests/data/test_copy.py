@@ -3,16 +3,21 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime
 
 import pytest
+import sqlalchemy as sa
 
 from crowdcat.extensions import db
+from crowdcat.models import Entry
 from crowdcat.services.export import postgres as export_server
 from crowdcat.services.export.plan import ENCODINGS, ExportOptions
 from crowdcat.services.export.writer import export_stream
 from crowdcat.services.reconciliation import facts as entry_facts
 from tests.factories_export import ExportFactory
+from tests.factories_lists import LIST_FIELDS, ROWS
+from tests.services.export.test_list_export import OTHER_ROWS, approved_list
 from tests.services.export.test_writer import HOSTILE, TEMPLATE, full_values
 
 # Hostile values for COPY's text format too: backslashes, its NULL marker, escapes, tabs, CR.
@@ -175,3 +180,39 @@ def test_an_entry_without_facts_sends_the_export_the_long_way(project, monkeypat
     by_copy, generic = both(project)
     assert by_copy == generic and b"\xe5\xbe\x8c\xe4\xbe\x86" in by_copy
     assert used == ["full"]
+
+
+@pytest.fixture
+def list_project(session, factory):
+    """A 卷內文件目錄 project of two approved lists (a formula and ditto marks in them)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("COPY is PostgreSQL's")
+    project = factory.project(fields=LIST_FIELDS, reference_format="J001-{volume_no}-{item_no}")
+    approved_list(session, factory, project, OTHER_ROWS, {"volume_no": "13"}, images=3)
+    approved_list(session, factory, project, ROWS, {"volume_no": "12"})
+    return project
+
+
+@pytest.mark.parametrize("facts", [True, False])
+@pytest.mark.parametrize("raw", [False, True])
+@pytest.mark.parametrize("provenance", [False, True])
+def test_copy_of_a_list_project_is_byte_identical(list_project, facts, raw, provenance,
+                                                  monkeypatch):
+    used = forms_used(monkeypatch)
+    if not facts:
+        db.session.execute(sa.update(Entry).values(facts_tag=None))
+        db.session.commit()
+    by_copy, generic = both(list_project, raw=raw, provenance=provenance,
+                            labels="keys", timezone="Asia/Shanghai")
+    assert by_copy == generic
+    rows = list(csv.DictReader(io.StringIO(by_copy.decode("utf-8-sig"), newline="")))
+    assert [(r["reference_code"], r["row"]) for r in rows] == [
+        ("J001-13-1", "1"), ("J001-13-2", "2"), ("J001-12-1", "1"), ("J001-12-2", "2"),
+        ("J001-12-3", "3")]
+    assert used == ["facts" if facts else "full"]
+
+
+def test_copy_json_lines_of_a_list_project_is_byte_identical(list_project):
+    by_copy, generic = both(list_project, format="jsonl", provenance=True)
+    assert by_copy == generic
+    assert [json.loads(line)["item"]["row"] for line in generic.splitlines()] == [1, 2, 1, 2, 3]

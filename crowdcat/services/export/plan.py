@@ -3,14 +3,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlalchemy as sa
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from crowdcat.models import FieldKind, FieldSpec, Project
+from crowdcat.models import Entry, FieldKind, FieldSpec, Item, Project
 from crowdcat.services.errors import ServiceError
 from crowdcat.services.export.cells import ReferenceFormat
+from crowdcat.services.projects.snapshot import is_list_mode
 
 FORMATS = ("csv", "jsonl")
 ENCODINGS = ("utf-8-sig", "utf-8", "gb18030")
@@ -30,6 +33,7 @@ HEADERS = {
     "last_image": _l("Last image file name"),
     "image_count": _l("Image count"),
     "item_sequence": _l("Item sequence"),
+    "row": _l("List row"),
     "submissions": _l("Submissions"),
     "reviewer": _l("Reviewer"),
     "approved_at": _l("Approved at"),
@@ -102,7 +106,8 @@ class Column:
 
     kind: "value" (a field value, text), "integer", "date" (as typed), "date_iso",
     "reference" (the composed 檔號), "first_image" and "last_image" (the original file names
-    of the item's first and last images), "image_count", "sequence" (the item's), "status",
+    of the item's first and last images), "image_count", "sequence" (the item's), "row"
+    (the entry's row in its item's list, list projects only), "status",
     "how" (the rule that decided the field, e.g. "normalized 3/3"), "submissions",
     "reviewer", "approved_at".
     """
@@ -121,6 +126,9 @@ class ExportPlan:
     reference: ReferenceFormat
     prefilled: frozenset[str]  # reference parts: blank values fall back to the item's prefill
     field_order: list[str] = field(default_factory=list)  # JSON keys of "fields", in order
+    # List mode: one entry per listed row, exported in list order (item sequence, then row)
+    # with a row column; otherwise one entry per item, in approval order.
+    list_mode: bool = False
 
     def header(self, options: ExportOptions) -> list[str]:
         """The CSV header row: labels in the chosen language, or the keys."""
@@ -164,6 +172,9 @@ def make_plan(project: Project, options: ExportOptions) -> ExportPlan:
     at = next((i + 1 for i, c in enumerate(columns) if c.kind == "reference"), len(columns))
     columns[at:at] = images
     columns.append(Column("item_sequence", "sequence", _fixed("item_sequence", language)))
+    list_mode = is_list_mode(project)
+    if list_mode:
+        columns.append(Column("row", "row", _fixed("row", language)))
     if options.provenance:
         keyed = [f for f in fields if f.keyed and f is not composed]
         columns += [Column(f"{f.key}_status", "status", _fixed("status", language,
@@ -181,4 +192,17 @@ def make_plan(project: Project, options: ExportOptions) -> ExportPlan:
         prefilled=frozenset(f.key for f in fields if f.kind == FieldKind.REFERENCE
                             or f.key in reference.names),
         field_order=[c.key for c in columns if c.kind in ("value", "integer", "date", "reference")],
+        list_mode=list_mode,
     )
+
+
+def order_keys(plan: ExportPlan, read: bool = False) -> tuple[sa.ColumnElement[Any], ...]:
+    """The export's order, also its keyset: approval (time, id), or list order for a list
+    project (item sequence, row: unique, an item's entries have distinct rows).
+
+    read: as selected for the keyset (the approval time as stored: text on SQLite).
+    """
+    if plan.list_mode:
+        return (Item.sequence, Entry.row)
+    return (sa.type_coerce(Entry.reviewed_at, sa.String) if read else Entry.reviewed_at,
+            Entry.id)

@@ -38,7 +38,7 @@ from crowdcat.data.copy import copy_lines
 from crowdcat.models import Entry, Item, User
 from crowdcat.services.export.images import KINDS as IMAGE_KINDS
 from crowdcat.services.export.images import ItemImages
-from crowdcat.services.export.plan import ExportOptions, ExportPlan
+from crowdcat.services.export.plan import ExportOptions, ExportPlan, order_keys
 from crowdcat.services.export.postgres_cells import (
     blank,
     cell,
@@ -238,6 +238,8 @@ class ServerCsv:
                              raw=self.raw)
             elif kind == "sequence":
                 value = sa.cast(Item.sequence, sa.Text)
+            elif kind == "row":
+                value = sa.cast(Entry.row, sa.Text)
             elif kind in ("first_image", "last_image"):
                 value = cell(self.images.cell(kind), raw=self.raw)
             elif kind == "image_count":
@@ -253,7 +255,8 @@ class ServerCsv:
                           statuses=True, images=True)
         if self.options.provenance:
             stmt = stmt.outerjoin(User, User.id == Entry.reviewer_id)
-        stmt = stmt.order_by(Entry.reviewed_at, Entry.id)
+        # The generic path's order: approval, or list order.
+        stmt = stmt.order_by(*order_keys(self.plan))
         sql = stmt.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
         return f"COPY ({sql}) TO STDOUT (FORMAT csv)"
 

@@ -188,6 +188,8 @@ class Rows:
                 fields[column.key] = cells.integer_json(value)
             elif kind == "sequence":
                 item["sequence"] = int(value)
+            elif kind == "row":
+                item["row"] = int(value)
             elif kind in ("first_image", "last_image"):
                 item[kind] = value
             elif kind == "image_count":

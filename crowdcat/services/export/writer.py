@@ -30,7 +30,13 @@ from crowdcat.services.export import cells
 from crowdcat.services.export import postgres as server
 from crowdcat.services.export.images import KINDS as IMAGE_KINDS
 from crowdcat.services.export.images import image_cell
-from crowdcat.services.export.plan import Column, ExportOptions, ExportPlan, make_plan
+from crowdcat.services.export.plan import (
+    Column,
+    ExportOptions,
+    ExportPlan,
+    make_plan,
+    order_keys,
+)
 from crowdcat.services.export.rows import LEFT_TO_PYTHON, Rows
 
 BATCH_SIZE = 2_000
@@ -86,6 +92,7 @@ def _column(plan: ExportPlan, column: Column, copy: bool = False) -> sa.ColumnEl
         "reference": sa.null(),  # composed in Python
         "date_iso": sa.null(),  # converted in Python from the date column before it
         "sequence": sa.cast(Item.sequence, sa.Text),
+        "row": sa.cast(Entry.row, sa.Text),
         **{name: image_cell(name) for name in IMAGE_KINDS},
         "submissions": sa.cast(Entry.submission_count, sa.Text),
         "reviewer": sa.func.coalesce(User.display_name, ""),
@@ -106,9 +113,9 @@ def _statement(
     Its columns are the export's columns in order (with `unpack`, those of LEFT_TO_PYTHON
     left out), then the page's prefill (as JSON text), with `unpack` the final values (as
     JSON text) and, for provenance, a JSON array of the statuses, then the keyset
-    (reviewed_at, id) unless it is read whole by COPY.
+    (order_keys()) unless it is read whole by COPY.
     """
-    keyset = () if copy else (sa.type_coerce(Entry.reviewed_at, sa.String), Entry.id)
+    keyset = () if copy else order_keys(plan, read=True)
     documents: list[sa.ColumnElement[Any]] = [sa.type_coerce(Entry.values, sa.Text)]
     statuses = [(c.field or "", c.kind) for c in plan.columns if c.kind in ("status", "how")]
     if statuses:  # one parse of the (large) record in SQLite, an array of the statuses out
@@ -124,20 +131,24 @@ def _statement(
     ).join(Item, Item.id == Entry.item_id)
     if options.provenance:
         stmt = stmt.outerjoin(User, User.id == Entry.reviewer_id)
-    return stmt.where(*_approved(project, options)).order_by(Entry.reviewed_at, Entry.id)
+    return stmt.where(*_approved(project, options)).order_by(*order_keys(plan))
+
 
 
 def _batches(
-    connection: Connection, stmt: sa.Select, size: int, copy: bool = False,
+    connection: Connection, stmt: sa.Select, size: int, keys: Sequence[sa.ColumnElement[Any]],
+    copy: bool = False,
 ) -> Iterator[Sequence[Any]]:
     """Batches of rows of `stmt`: streamed by one COPY (PostgreSQL) or read by keyset pages."""
     if copy:
         return copy_batches(connection, stmt, size)
-    return _keyset_batches(connection, stmt, size)
+    return _keyset_batches(connection, stmt, size, keys)
 
 
-def _keyset_batches(connection: Connection, stmt: sa.Select, size: int) -> Iterator[Sequence[Any]]:
-    """Batches of rows in (reviewed_at, id) order, each read with a keyset condition.
+def _keyset_batches(connection: Connection, stmt: sa.Select, size: int,
+                    keys: Sequence[sa.ColumnElement[Any]]) -> Iterator[Sequence[Any]]:
+    """Batches of rows in the order of `keys` (order_keys()), each read with a keyset
+    condition on the last row's two keys (its last two columns).
 
     reviewed_at is compared as stored (text on SQLite, timestamptz on PostgreSQL). On
     SQLite, where every column read is text or an integer, the rows are the driver's own
@@ -148,7 +159,7 @@ def _keyset_batches(connection: Connection, stmt: sa.Select, size: int) -> Itera
     while True:
         page = stmt
         if after is not None:
-            page = stmt.where(sa.tuple_(Entry.reviewed_at, Entry.id)
+            page = stmt.where(sa.tuple_(*keys)
                               > sa.tuple_(sa.literal(after[-2]), sa.literal(after[-1])))
         result = connection.execute(page.limit(size))
         if plain:
@@ -194,7 +205,8 @@ def export_stream(
     unpack = not is_postgres(engine)
     rows = Rows(plan, options, unpack)
     stmt = _statement(plan, project, options, copy, unpack)
-    return _chunks(engine, stmt, rows, options, head, progress, batch_size, copy)
+    return _chunks(engine, stmt, rows, options, head, progress, batch_size, copy,
+                   order_keys(plan))
 
 
 def _server_ready(engine: Engine, options: ExportOptions) -> bool:
@@ -231,6 +243,7 @@ def _server_chunks(
 def _chunks(
     engine: Engine, stmt: sa.Select, rows: Rows, options: ExportOptions,
     head: list[str] | None, progress: Progress | None, batch_size: int, copy: bool,
+    keys: Sequence[sa.ColumnElement[Any]],
 ) -> Generator[bytes, None, None]:
     """Read batches, write them, encode them."""
     encoder = codecs.getincrementalencoder(options.charset)()
@@ -239,7 +252,7 @@ def _chunks(
         buffer.write(_header(head, options))
         writer = csv.writer(buffer, lineterminator="\r\n")
     with _open(engine) as connection:
-        for batch in _batches(connection, stmt, batch_size, copy):
+        for batch in _batches(connection, stmt, batch_size, keys, copy):
             if head is not None:
                 writer.writerows(rows.csv_rows(batch))
             else:
