@@ -69,24 +69,53 @@ def changed_decisions(before: dict[str, Any] | None, after: dict[str, Any] | Non
     return sum(1 for key in old.keys() | new.keys() if old.get(key) != new.get(key))
 
 
+def _header(stored: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A list row entry's stored header reconciliation (None for an item's one entry)."""
+    return (stored or {}).get("header")
+
+
+def _by_row(session: Session, item_ids: list[int]) -> dict[tuple[int, int], Entry]:
+    """The items' entries by (item id, row): one per item, or one per listed row."""
+    return {(entry.item_id, entry.row): entry for entry in session.scalars(
+        select(Entry).where(Entry.item_id.in_(item_ids)))}
+
+
+def _first_rows(stored: dict[tuple[int, int], Any]) -> dict[int, Any]:
+    """Each item's value at its lowest row (where a list item's header is read once)."""
+    first: dict[int, Any] = {}
+    for (item_id, _row), value in sorted(stored.items(), reverse=True):
+        first[item_id] = value
+    return first
+
+
 def rereconcile_batch(session: Session, project: Project, rules: ProjectRules, after_id: int,
                       limit: int) -> tuple[Run, int | None]:
     """Reconcile the next ``limit`` pending items after ``after_id``; the counts and the last
-    id done (None when nothing was left). Flushes; the caller commits."""
+    id done (None when nothing was left). Flushes; the caller commits.
+
+    A list item's rows are compared row by row (a row no longer found, or found anew, counts
+    its fields as changed) and its header once; each row entry whose status changed is moved.
+    """
     items = session.scalars(select(Item).where(*_pending(project.id), Item.id > after_id)
                             .order_by(Item.id).limit(limit)).all()
     if not items:
         return Run(), None
-    found = {entry.item_id: entry for entry in session.scalars(
-        select(Entry).where(Entry.item_id.in_([item.id for item in items])))}
-    before = {item_id: (entry.reconciled, entry.status) for item_id, entry in found.items()}
+    ids = [item.id for item in items]
+    before = {key: (entry.reconciled, entry.status)
+              for key, entry in _by_row(session, ids).items()}
     run = Run(items=len(items))
     for item in items:
         reconcile_page(session, item, rules)
-    for entry in session.scalars(select(Entry).where(Entry.item_id.in_([i.id for i in items]))):
-        stored, status = before.get(entry.item_id, (None, None))
-        run.changed += changed_decisions(stored, entry.reconciled)
-        run.moved += status is not None and status != entry.status
+    after = _by_row(session, ids)
+    for key in before.keys() | after.keys():
+        stored, status = before.get(key, (None, None))
+        entry = after.get(key)
+        run.changed += changed_decisions(stored, entry.reconciled if entry else None)
+        run.moved += entry is not None and status is not None and status != entry.status
+    old_headers = _first_rows({key: _header(stored) for key, (stored, _s) in before.items()})
+    new_headers = _first_rows({key: _header(entry.reconciled) for key, entry in after.items()})
+    for item_id in old_headers.keys() | new_headers.keys():
+        run.changed += changed_decisions(old_headers.get(item_id), new_headers.get(item_id))
     return run, items[-1].id
 
 
