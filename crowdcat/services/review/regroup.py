@@ -204,19 +204,18 @@ def _check_pair(session: Session, one: Item, other: Item) -> None:
     _check_open(session, other)
 
 
-def _entry(session: Session, item: Item) -> Entry | None:
-    """The item's entry, if it has one."""
-    return session.scalar(sa.select(Entry).where(Entry.item_id == item.id))
+def _entries(session: Session, item: Item) -> list[Entry]:
+    """The item's entries: none, its one entry, or a list item's row entries in order."""
+    return list(session.scalars(sa.select(Entry).where(Entry.item_id == item.id)
+                                .order_by(Entry.row)))
 
 
 def _check_open(session: Session, item: Item) -> None:
-    """Refuse an item whose entry is decided."""
-    entry = _entry(session, item)
-    if entry is None:
-        return
-    if entry.status == EntryStatus.APPROVED:
+    """Refuse an item whose entry (any row entry of a list item) is decided."""
+    statuses = {entry.status for entry in _entries(session, item)}
+    if EntryStatus.APPROVED in statuses:
         raise Conflict(_l("Item %(n)d is approved: reopen its entry first.", n=item.sequence))
-    if entry.status == EntryStatus.REJECTED:
+    if EntryStatus.REJECTED in statuses:
         raise Conflict(_l("Item %(n)d is marked as not a catalog entry: reopen its entry "
                           "first.", n=item.sequence))
 
@@ -224,7 +223,7 @@ def _check_open(session: Session, item: Item) -> None:
 def _check_removable(session: Session, item: Item) -> None:
     """Refuse to remove an item that has been keyed."""
     keyed = session.scalar(sa.select(sa.exists().where(Submission.item_id == item.id)))
-    if keyed or _entry(session, item) is not None:
+    if keyed or _entries(session, item):
         raise Conflict(_l("Item %(n)d has been keyed, so it cannot be removed or left "
                           "without pages: its submissions would be lost.", n=item.sequence))
 
@@ -268,18 +267,20 @@ def _place(session: Session, after: Layout, before: Layout) -> None:
 
 def _changed(session: Session, actor: User, item: Item, before: list[int],
              after: list[int]) -> None:
-    """An item's pages changed: release its holds; its entry waits for a reviewer again."""
+    """An item's pages changed: release its holds; its entry (every row entry of a list
+    item, each with its event) waits for a reviewer again."""
     session.execute(sa.delete(Reservation).where(Reservation.item_id == item.id))
-    entry = _entry(session, item)
-    if entry is None or before == after:
+    entries = _entries(session, item)
+    if not entries or before == after:
         return
-    was = entry.status.value
-    entry.status = EntryStatus.CONFLICT
+    for entry in entries:
+        was = entry.status.value
+        entry.status = EntryStatus.CONFLICT
+        audit.record(session, actor=actor, action="entry.regroup", object_type="entry",
+                     object_id=entry.id, project_id=entry.project_id,
+                     before={"status": was, "images": before},
+                     after={"status": entry.status.value, "images": after})
     item.status = ItemStatus.DONE
-    audit.record(session, actor=actor, action="entry.regroup", object_type="entry",
-                 object_id=entry.id, project_id=entry.project_id,
-                 before={"status": was, "images": before},
-                 after={"status": entry.status.value, "images": after})
     session.flush()
 
 
