@@ -124,3 +124,40 @@ def test_send_back_needs_a_reason_and_a_list_item(client, session, listed, facto
     assert client.post(f"/review/items/{plain.id}/approve-list",
                        data={"version-0": "1"}).status_code == 404
     assert session.scalar(select(Entry).where(Entry.item_id == plain.id)) is None
+
+
+def test_a_disagreed_row_count_shows_at_the_maximum_and_the_queue_filters_by_any_row(
+        client, session, factory, reviewer):
+    project = factory.project(fields=LIST_FIELDS, max_submissions=2)
+    factory.item(project)
+    item = None
+    for rows in (ROWS, [ROWS[0], ROWS[1] | {"date": "民國三十八年一月一日"}]):
+        user = factory.user()
+        item = reserve(session, project, user)
+        key_list(session, item, user, rows=rows)
+    first = _entries(session, item)[0]
+    assert first.status == EntryStatus.CONFLICT
+    client.post("/lang/en")
+    page = client.get(f"/review/entries/{first.id}").get_data(as_text=True)
+    assert "Not agreed" in page and 'class="badge conflict"' in page
+    queue = client.get(f"/review/{project.slug}?field=date").get_data(as_text=True)
+    assert f"/review/entries/{first.id}" in queue  # row 2's date, in the item's one line
+    assert "keyed 3 rows" in page and "keyed 2 rows" in page
+    assert "No entries match." in client.get(f"/review/{project.slug}?field=volume_no").get_data(
+        as_text=True)
+
+
+def test_a_header_in_conflict_is_found_by_the_queue_filter(client, session, factory, reviewer):
+    project = factory.project(fields=LIST_FIELDS, max_submissions=2)
+    factory.item(project)
+    item = None
+    for volume in ("12", "21"):
+        user = factory.user()
+        item = reserve(session, project, user)
+        key_list(session, item, user, header={"volume_no": volume})
+    first = _entries(session, item)[0]
+    assert first.status == EntryStatus.CONFLICT
+    queue = client.get(f"/review/{project.slug}?field=volume_no").get_data(as_text=True)
+    assert f"/review/entries/{first.id}" in queue
+    page = client.get(f"/review/entries/{first.id}").get_data(as_text=True)
+    assert 'name="take-volume_no"' in page and "21" in page
