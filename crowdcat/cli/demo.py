@@ -5,6 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from crowdcat.demo import list_loader
 from crowdcat.demo import loader as demo
 from crowdcat.extensions import db
 from crowdcat.services.scans.storage import storage_for
@@ -24,7 +25,7 @@ def _print_logins() -> None:
 @with_appcontext
 @unit_of_work  # all of the demo, or nothing
 def load_demo(if_empty: bool) -> None:
-    """Load the demo project (30 generated Republic-era pages in every stage) and accounts."""
+    """Load the demo projects (30 Republic-era pages, 7 in-volume file lists) and accounts."""
     if not demo.is_empty(db.session):
         if if_empty:
             click.echo("The database is not empty; the demo was not loaded.")
@@ -34,6 +35,9 @@ def load_demo(if_empty: bool) -> None:
     summary = demo.load_demo(db.session, storage_for(current_app.config))
     stages = ", ".join(f"{name} {count}" for name, count in summary.stages.items())
     click.echo(f"Loaded the demo project '{demo.SLUG}': {summary.pages} pages ({stages}).")
+    stages = ", ".join(f"{name} {count}" for name, count in summary.list_stages.items())
+    click.echo(f"Loaded the list project '{list_loader.SLUG}': {summary.list_pages} list pages "
+               f"of {summary.list_rows} files ({stages}).")
     _print_logins()
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from crowdcat.demo.content import DEMO_RECORDS
 from crowdcat.demo.images import render_all
+from crowdcat.demo.list_loader import load_lists
 from crowdcat.models import OPEN_TO_CROWD, Access, Entry, Item, Project, ProjectStatus, Role, User
 from crowdcat.services.accounts import users as accounts
 from crowdcat.services.keying import assignment
@@ -51,6 +52,10 @@ class DemoSummary:
     loaded: bool
     pages: int = 0
     stages: dict[str, int] = field(default_factory=dict)
+    # The list project (list_loader.SLUG): its 卷內文件目錄 pages, their rows, their stages.
+    list_pages: int = 0
+    list_rows: int = 0
+    list_stages: dict[str, int] = field(default_factory=dict)
 
 
 def is_empty(session: Session) -> bool:
@@ -157,7 +162,7 @@ def _key_stage(session: Session, stage: str, page: Item, record: dict[str, Any],
 
 
 def load_demo(session: Session, storage: LocalStorage) -> DemoSummary:
-    """Create the demo accounts, project, pages and every pipeline stage; the caller commits.
+    """Create the demo accounts, both projects, their pages in every stage; the caller commits.
 
     One write transaction from the start: the submission and review services find it open
     and keep to it, so that the caller's commit (or rollback) takes the whole demo.
@@ -176,4 +181,6 @@ def load_demo(session: Session, storage: LocalStorage) -> DemoSummary:
             _key_stage(session, stage, page, record, users)
             counts[stage] = counts.get(stage, 0) + 1
     counts["restricted"] = len(pages) - len(open_pages)
-    return DemoSummary(loaded=True, pages=len(pages), stages=counts)
+    list_pages, list_rows, list_stages = load_lists(session, storage, users)
+    return DemoSummary(loaded=True, pages=len(pages), stages=counts, list_pages=list_pages,
+                       list_rows=list_rows, list_stages=list_stages)

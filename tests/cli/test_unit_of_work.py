@@ -52,7 +52,7 @@ def test_the_demo_failing_halfway_leaves_the_database_empty(app, session, monkey
 def test_the_demo_loads_whole(app, session):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    assert _count(session, Project) == 1 and _count(session, Submission) > 0
+    assert _count(session, Project) == 2 and _count(session, Submission) > 0  # pages, lists
     assert _count(session, Entry) > 0
 
 

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from crowdcat.demo.loader import SLUG
 from crowdcat.models import Item, Project
 
 
 def test_the_demo_has_multi_page_documents_in_their_order(app, session):
     result = app.test_cli_runner().invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    project = session.scalars(select(Project)).one()
+    project = session.scalars(select(Project).where(Project.slug == SLUG)).one()
     items = session.scalars(select(Item).where(Item.project_id == project.id)
                             .order_by(Item.sequence)).all()
     counts = {item.reference: len(item.images) for item in items}
