@@ -62,7 +62,7 @@ def approve(entry_id: int):
         return _refused(entry_id, exc, submitted=values, taken=taken, errors=exc.errors)
     except ServiceError as exc:
         return _refused(entry_id, exc, unsaved=values if isinstance(exc, Conflict) else None)
-    flash(_("Entry approved: page %(n)d.", n=entry.item.sequence), "success")
+    flash(_("Entry approved: item %(n)d.", n=entry.item.sequence), "success")
     if request.form.get("action") != "next":
         return _back(entry)
     status, field_key = queue_filters(project)

@@ -36,7 +36,7 @@ def test_take_alternative_correct_approve_and_next(browser_page, session, factor
     _log_in(page, reviewer)
     page.get_by_role("link", name="審核").click()
     page.get_by_role("link", name="建設廳檔案").click()
-    page.get_by_role("link", name=f"第 {first.item.sequence} 頁").click()
+    page.get_by_role("link", name=f"第 {first.item.sequence} 件").click()
 
     pages = page.locator("#field-pages")
     expect(pages.locator(".badge.conflict")).to_be_visible()
@@ -46,8 +46,8 @@ def test_take_alternative_correct_approve_and_next(browser_page, session, factor
     page.locator("#value-title").fill("呈報縣政府修築公路經費案")
     page.keyboard.press("Alt+N")
 
-    expect(page.locator("h1")).to_contain_text(f"第 {second.item.sequence} 頁")
-    expect(page.get_by_text(f"已審核通過：第 {first.item.sequence} 頁")).to_be_visible()
+    expect(page.locator("h1")).to_contain_text(f"第 {second.item.sequence} 件")
+    expect(page.get_by_text(f"已審核通過：第 {first.item.sequence} 件")).to_be_visible()
 
     page.goto(f"/review/entries/{first.id}/history")
     correction = page.locator(".history-event[data-action='entry.correct']")
