@@ -66,6 +66,9 @@ class ProjectForm(SafeTextForm):
                                        validators=[DataRequired(), NumberRange(1, 1440)])
     weighted_votes = BooleanField(_l("Weight votes by each volunteer's accuracy"))
     allow_self_review = BooleanField(_l("Reviewers may approve entries they keyed"))
+    ocr_suggestions = BooleanField(_l("Show OCR suggestions beside the fields that have an "
+                                      "extractor"))
+    ocr_restricted = BooleanField(_l("OCR may read restricted items"))
     reference_format = StringField(_l("Reference code format"), validators=[Length(max=200)],
                                    default="{fonds_no}-{catalog_no}-{volume_no}-{item_no}")
     template = SelectField(_l("Field template"),
@@ -84,6 +87,8 @@ class ProjectForm(SafeTextForm):
             "reservation_minutes": self.reservation_minutes.data,
             "weighted_votes": self.weighted_votes.data,
             "allow_self_review": self.allow_self_review.data,
+            "ocr_suggestions": self.ocr_suggestions.data,
+            "ocr_restricted": self.ocr_restricted.data,
             "reference_format": (self.reference_format.data or "").strip(),
         }
 
@@ -113,6 +118,11 @@ class FieldForm(SafeTextForm):
     default = StringField(_l("Default value"), validators=[Length(max=200)])
     page_count = BooleanField(_l("Count of pages: fill in the item’s number of scanned images "
                                  "(volunteers may change it)"))
+    ocr_suggest = SelectField(_l("OCR suggestion"), default="", choices=[
+        ("", _l("None")),
+        ("doc_no", _l("Document number (…字第…號) from the first page")),
+        ("date", _l("Date (民國…年…月…日) from the last lines of the last page")),
+        ("title", _l("Title (after 事由 or 案由) from the first page"))])
     submit = SubmitField(_l("Save field"))
 
     def values(self) -> dict[str, Any]:
@@ -130,7 +140,8 @@ class FieldForm(SafeTextForm):
                         "fuzzy_threshold": self.fuzzy_threshold.data,
                         "blank_values": LIST_SPLIT.split(self.blank_values.data or ""),
                         "default": self.default.data or "",
-                        "page_count": self.page_count.data},
+                        "page_count": self.page_count.data,
+                        "ocr_suggest": self.ocr_suggest.data or ""},
         }
 
     def fill(self, spec: Any) -> None:
@@ -147,6 +158,7 @@ class FieldForm(SafeTextForm):
         self.blank_values.data = ", ".join(spec.options.get("blank_values", []))
         self.default.data = spec.options.get("default", "")
         self.page_count.data = bool(spec.options.get("page_count"))
+        self.ocr_suggest.data = spec.options.get("ocr_suggest", "")
 
 
 class UploadForm(FlaskForm):

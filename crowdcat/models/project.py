@@ -54,6 +54,8 @@ class Project(Base):
     allow_self_review: Mapped[bool] = mapped_column(default=False)
     # Whether OCR may read the project's restricted pages (their text is still staff-only).
     ocr_restricted: Mapped[bool] = mapped_column(default=False)
+    # Whether the keying screen shows OCR suggestions beside fields with an extractor.
+    ocr_suggestions: Mapped[bool] = mapped_column(default=False)
     # How the archival reference (檔號) is composed from the reference-part fields.
     reference_format: Mapped[str] = mapped_column(
         sa.String(200), default=DEFAULT_REFERENCE_FORMAT

@@ -1,4 +1,4 @@
-"""A page's machine reading (OCR) as JSON, for the keying and review screens' scripts.
+"""An image's machine reading (OCR) and an item's field suggestions, as JSON for the screens.
 
 Read only when a screen asks for it (never by next page or submit). Who may read it is
 who may see the scan: staff, or the volunteer the page was given to or who keyed it; a
@@ -6,14 +6,14 @@ restricted page's reading never reaches a volunteer.
 """
 from __future__ import annotations
 
-from flask import abort, jsonify
+from flask import Response, abort, jsonify
 from flask_login import current_user, login_required
 
 from crowdcat.extensions import db
-from crowdcat.models import Image
+from crowdcat.models import Image, Item
 from crowdcat.scans import bp
 from crowdcat.services.access import can_view_scan, open_to_crowd
-from crowdcat.services.ocr import readings
+from crowdcat.services.ocr import readings, suggestions
 
 
 @bp.route("/scans/<int:image_id>/text")
@@ -25,7 +25,25 @@ def text(image_id: int):
         abort(404)
     if not current_user.is_staff and not open_to_crowd(image.item):
         abort(404)  # said by can_view_scan already; the text of a restricted item is staff's
-    response = jsonify(readings.as_json(image, readings.latest(db.session, image.id)))
+    return _private(jsonify(readings.as_json(image, readings.latest(db.session, image.id))))
+
+
+@bp.route("/items/<int:item_id>/suggestions")
+@login_required
+def item_suggestions(item_id: int):
+    """What the machine reading proposes for the item's fields (when the project shows it)."""
+    item = db.session.get(Item, item_id)
+    if item is None or not item.project.ocr_suggestions \
+            or not can_view_scan(db.session, current_user, item):
+        abort(404)
+    if not current_user.is_staff and not open_to_crowd(item):
+        abort(404)  # a restricted item's text, suggestions included, is staff's
+    return _private(jsonify({"item_id": item.id,
+                             "suggestions": suggestions.for_item(db.session, item)}))
+
+
+def _private(response: Response) -> Response:
+    """Kept by this browser only, and checked again each time (access can change)."""
     response.cache_control.private = True
     response.cache_control.no_cache = True
     return response

@@ -3,7 +3,10 @@
    copies its text into the field last typed in (Alt+click appends). Alt+N picks the lines
    nearest the centre of the view in turn, Alt+Enter copies the picked one (Alt+Shift+Enter
    appends). Nothing is fetched until the toggle is on; the text is never submitted by itself.
-   On an item of several images the reading follows the page the viewer shows ("viewer:page"). */
+   On an item of several images the reading follows the page the viewer shows ("viewer:page").
+   With the project's OCR suggestions on (data-suggest-url), the item's suggestions are fetched
+   once and each is shown beside its field with a "Use" button that copies it: a suggestion is
+   never typed into a field by itself. */
 (function () {
   "use strict";
 
@@ -227,6 +230,37 @@
       event.preventDefault();
     }
   });
+
+  // Suggestions beside the fields (GET /items/<id>/suggestions), from the machine only.
+  function suggest(key, suggestion) {
+    var field = form.elements ? form.elements[(root.dataset.fieldPrefix || "") + key] : null;
+    var template = document.getElementById("ocr-suggest-template");
+    if (!field || !field.closest || !template || !field.closest(".field")) return;
+    var box = template.content.firstElementChild.cloneNode(true);
+    box.dataset.field = key;
+    box.querySelector(".ocr-suggest-value").textContent = suggestion.value;
+    var use = box.querySelector(".ocr-suggest-use");
+    use.setAttribute("aria-label", msg("UseLabel", { value: suggestion.value, field: fieldName(field) }));
+    use.addEventListener("click", function () {
+      field.value = suggestion.value;
+      field.dispatchEvent(new Event("input", { bubbles: true }));  // the draft and hints follow
+      field.focus();
+      say(msg("Used", { field: fieldName(field) }));
+    });
+    field.insertAdjacentElement("afterend", box);
+  }
+  function loadSuggestions() {
+    var url = root.dataset.suggestUrl;
+    if (!url) return;
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { if (!response.ok) throw new Error(response.status); return response.json(); })
+      .then(function (data) {
+        Object.keys(data.suggestions || {}).forEach(function (key) { suggest(key, data.suggestions[key]); });
+      })
+      .catch(function () { /* no suggestions: the fields are keyed as always */ });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", loadSuggestions);
+  else loadSuggestions();
 
   var store = storage();
   if (store && store.getItem(STORE_KEY) === "1") {

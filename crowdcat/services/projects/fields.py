@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from crowdcat.models import FieldKind, FieldSpec, Project, User
 from crowdcat.services import audit
 from crowdcat.services.errors import Conflict, NotFound, ServiceError
+from crowdcat.services.ocr.suggestions import EXTRACTORS
 from crowdcat.services.projects.setup import keying_started
 
 KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -38,12 +39,20 @@ def _spec_dict(spec: FieldSpec) -> dict[str, Any]:
 def clean_options(options: dict[str, Any]) -> dict[str, Any]:
     """Field options, checked: fold_variants, fuzzy_threshold, blank_values, default, the
     text comparisons loose and contain (True, False, or absent: the kind's default), and
-    page_count (the field is prefilled with the item's number of images)."""
+    page_count (the field is prefilled with the item's number of images) and ocr_suggest
+    (the name of the OCR extractor whose value is shown beside the field: doc_no, date,
+    title; services/ocr/suggestions)."""
     out: dict[str, Any] = {}
     if options.get("fold_variants"):
         out["fold_variants"] = True
     if options.get("page_count") in (True, "on"):
         out["page_count"] = True
+    suggest = options.get("ocr_suggest") or ""
+    if suggest:
+        if suggest not in EXTRACTORS:
+            raise ServiceError(_l("Choose one of the listed OCR suggestions."),
+                               field="ocr_suggest")
+        out["ocr_suggest"] = suggest
     if options.get("fold_forms") in (True, "on"):  # variant forms: reconciliation.variants
         out["fold_forms"] = True
     for name in COMPARISON_SWITCHES:

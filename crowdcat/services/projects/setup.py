@@ -18,7 +18,7 @@ from crowdcat.services.projects.templates import REFERENCE_FORMATS, TEMPLATES, a
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,59}$")
 SETTINGS = ("title", "slug", "description", "instructions", "status", "agree_needed",
             "max_submissions", "reservation_minutes", "weighted_votes", "allow_self_review",
-            "reference_format")
+            "reference_format", "ocr_suggestions", "ocr_restricted")
 
 
 def keying_started(session: Session, project: Project) -> bool:

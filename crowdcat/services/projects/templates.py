@@ -31,6 +31,8 @@ BLANK_VALUES_EN = blank_words("en")
 # recipient) keep the loose key but never contain: 廣東省政府 is not 廣東省政府秘書處.
 TITLE = {"contain": True}
 IDENTIFIER = {"loose": False, "contain": False}
+# options["ocr_suggest"]: which OCR extractor proposes a value beside the field, when the
+# project shows suggestions (crowdcat/services/ocr/suggestions.py; off by default).
 
 
 def _f(key: str, kind: FieldKind, hant: str, hans: str, en: str, **extra: Any) -> FieldDef:
@@ -54,7 +56,7 @@ REPUBLIC_FILE_LEVEL: list[FieldDef] = [
                   "由全宗号-目录号-案卷号-件号组成，不需著录。",
                   "Composed from fonds-catalog-file-item; not keyed.")),
     _f("title", FieldKind.TEXT, "題名", "题名", "Title", required=True,
-       options={"fold_variants": True} | TITLE,
+       options={"fold_variants": True, "ocr_suggest": "title"} | TITLE,
        help=_help("照錄原文題名；原件無題名時自擬，並加 [ ]。",
                   "照录原文题名；原件无题名时自拟，并加 [ ]。",
                   "Copy the title as written; a title you supply goes in [ ].")),
@@ -62,12 +64,13 @@ REPUBLIC_FILE_LEVEL: list[FieldDef] = [
        options={"fold_variants": True, "blank_values": BLANK_VALUES},
        help=_help("發文機關或個人。", "发文机关或个人。", "Issuing body or person.")),
     _f("doc_no", FieldKind.TEXT, "文號", "文号", "Document no.",
-       options={"blank_values": BLANK_VALUES} | IDENTIFIER,
+       options={"blank_values": BLANK_VALUES, "ocr_suggest": "doc_no"} | IDENTIFIER,
        help=_help("如「府秘字第一二三號」；沒有則留空。", "如“府秘字第一二三号”；没有则留空。",
                   "E.g. 府秘字第一二三號; leave empty if none.")),
     _f("recipient", FieldKind.TEXT, "受文者", "受文者", "Recipient",
        options={"fold_variants": True, "blank_values": BLANK_VALUES}),
     _f("date", FieldKind.DATE, "日期", "日期", "Date", required=True,
+       options={"ocr_suggest": "date"},
        help=_help("照原件著錄，如「民國三十七年五月十日」，系統會換算為公元。",
                   "照原件著录，如“民国三十七年五月十日”，系统会换算为公元。",
                   "As written, e.g. 民國三十七年五月十日; converted to the Gregorian calendar.")),
