@@ -69,6 +69,8 @@ EXPECTED: dict[tuple[str, str], tuple[int | str, ...]] = {
     ("scans.thumbnail", "GET"):                 (LOGIN, 200, 200, 200, LOGIN),
     ("scans.original", "GET"):                  (LOGIN, 404, 200, 200, LOGIN),
     ("scans.text", "GET"):                      (LOGIN, 200, 200, 200, LOGIN),
+    # The world's project has OCR suggestions off: 404 for everyone who may see the item.
+    ("scans.item_suggestions", "GET"):          (LOGIN, 404, 404, 404, LOGIN),
     ("scans.iiif_base", "GET"):                 (LOGIN, 303, 303, 303, LOGIN),
     ("scans.iiif_info", "GET"):                 (LOGIN, 200, 200, 200, LOGIN),
     ("scans.iiif_tile", "GET"):                 (LOGIN, 200, 200, 200, LOGIN),
@@ -154,6 +156,7 @@ OTHER_PAGES: dict[tuple[str, str], tuple[int | str, int | str]] = {
     ("scans.thumbnail", "GET"):                 (404, 404),
     ("scans.original", "GET"):                  (404, 404),
     ("scans.text", "GET"):                      (404, 404),
+    ("scans.item_suggestions", "GET"):          (404, 404),
     ("scans.iiif_base", "GET"):                 (404, 404),
     ("scans.iiif_info", "GET"):                 (404, 404),
     ("scans.iiif_tile", "GET"):                 (404, 404),
