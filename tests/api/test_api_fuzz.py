@@ -95,6 +95,18 @@ def _aim(client, world: dict, case, slug: str | None, item_id: int | str | None,
         parameters["image_id"] = image_id
 
 
+def _right(operation):  # noqa: ANN001, ANN202 - a schemathesis operation and case
+    """A request to the operation that a volunteer holding an item gets a yes to."""
+    names = [p["name"] for p in operation.definition.raw.get("parameters", [])
+             if p.get("in") == "path"]
+    extra = {}
+    if operation.path == SUBMISSIONS:
+        extra = {"body": {"skip": "blank"}, "media_type": "application/json"}
+    if operation.path == "/parse-date":
+        extra = {"query": {"value": "民國三十七年五月十日"}}
+    return operation.Case(path_parameters={name: 0 for name in names}, **extra)
+
+
 def _fuzz(app, client, world: dict, operation, mode: GenerationMode) -> set:  # noqa: ANN001
     """EXAMPLES generated requests to one operation; the kinds of answer (2 for 2xx...)."""
     sender = _Client(client)
@@ -114,13 +126,12 @@ def _fuzz(app, client, world: dict, operation, mode: GenerationMode) -> set:  # 
         case.validate_response(response, checks=[not_a_server_error])
         answered.add(response.status_code // 100)
 
-    if mode == GenerationMode.POSITIVE and operation.path == SUBMISSIONS:
-        # A submission says yes only for a page assignment gave the volunteer, with a valid
-        # body: one such request is written out, so that "yes at least once" rests on no luck.
-        right = operation.Case(path_parameters={"item_id": 0}, body={"skip": "blank"},
-                               media_type="application/json")
-        fuzz = example(case=right, slug=None, item_id=HELD, image_id=None,
-                       authorization=world["authorization"][1])(fuzz)
+    if mode == GenerationMode.POSITIVE:
+        # Saying yes may need a held item, a valid body and a volunteer's token at once: one
+        # such request per operation is written out, so that "yes at least once" rests on no
+        # luck (the generated ones still run after it).
+        fuzz = example(case=_right(operation), slug=world["project"], item_id=HELD,
+                       image_id=HELD, authorization=world["authorization"][1])(fuzz)
     fuzz()
     return answered
 
