@@ -1,6 +1,8 @@
 """The OpenAPI 3.1 description served at /api/v1/openapi.json."""
 from __future__ import annotations
 
+from crowdcat.services.keying.validation import MAX_ROWS
+
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 # Errors any request may meet, besides those its operation lists.
@@ -66,10 +68,24 @@ SPEC: dict = {
                             "schema": {"type": "integer"}}],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "oneOf": [
-                    {"type": "object", "required": ["values"], "properties": {"values": {
-                        "type": "object", "additionalProperties": {"type": "string"},
-                        "description": "Field key -> value as typed (dates and numbers as "
-                                       "written in the document, e.g. 民國三十七年五月十日)"}}},
+                    {"type": "object", "anyOf": [{"required": ["values"]},
+                                                 {"required": ["rows"]}], "properties": {
+                        "values": {
+                            "type": "object", "additionalProperties": {"type": "string"},
+                            "description": "Field key -> value as typed (dates and numbers "
+                                           "as written in the document, e.g. "
+                                           "民國三十七年五月十日); on a list item, its header "
+                                           "fields (part \"header\")"},
+                        "rows": {
+                            "type": "array", "minItems": 1, "maxItems": MAX_ROWS,
+                            "items": {"type": "object",
+                                      "additionalProperties": {"type": "string"}},
+                            "description": "A list item's rows in list order (required for "
+                                           "the items of a project whose fields include a "
+                                           "part \"row\" field; refused for any other item): "
+                                           "each row field key -> value as typed. A cell "
+                                           "typed 同上, 仝上 or 〃 takes the value of the row "
+                                           "above; the typed form is kept."}}},
                     {"type": "object", "required": ["skip"], "properties": {"skip": {
                         "type": "string",
                         "enum": ["illegible", "blank", "not_catalog", "other"]}}},
@@ -85,7 +101,9 @@ SPEC: dict = {
                           "(code no_longer_needed)",
                     e_415="The body is not JSON",
                     e_422="Some values were refused (code invalid_values; a message per field "
-                          "in error.fields); nothing was stored"),
+                          "in error.fields, a row's cell as rows.<n>.<key> with n from 1, "
+                          "e.g. rows.3.title), or rows were sent for an item that is not "
+                          "keyed as a list (code not_a_list); nothing was stored"),
             },
         }},
         "/items/{item_id}/reservation": {"post": {
@@ -150,7 +168,13 @@ SPEC: dict = {
                 "help": {"type": "object", "additionalProperties": {"type": "string"}},
                 "required": {"type": "boolean"},
                 "choices": {"type": "array", "items": {"type": "string"}},
-                "default": {"type": ["string", "null"]}}},
+                "default": {"type": ["string", "null"]},
+                "part": {"enum": ["header", "row"],
+                         "description": "Where a list item keys the field: \"row\", a "
+                                        "column of its grid (once per row, in \"rows\"); "
+                                        "\"header\", once per item (in \"values\"). An "
+                                        "item is a list when any of its fields is a row "
+                                        "field."}}},
             "Image": {"type": "object", "required": ["url", "width", "height"], "properties": {
                 "url": {"type": "string", "format": "uri",
                         "description": "GET it with the token (/images/{image_id})"},
@@ -171,6 +195,8 @@ SPEC: dict = {
             "Submission": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "item_id": {"type": "integer"},
                 "values": {"type": ["object", "null"]}, "skip": {"type": ["string", "null"]},
+                "rows": {"type": "array", "items": {"type": "object"},
+                         "description": "A list item's rows as typed (list items only)"},
                 "submitted_at": {"type": "string", "format": "date-time"},
                 "duration_seconds": {"type": ["integer", "null"]}}},
         },

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crowdcat.api import body as request_body
@@ -24,6 +25,8 @@ from crowdcat.services import access
 from crowdcat.services.keying import assignment
 from crowdcat.services.keying import next_by_token as token_claim
 from crowdcat.services.keying import submission as submissions
+from crowdcat.services.keying.validation import MAX_ROWS, InvalidValues
+from crowdcat.services.projects import snapshot
 from crowdcat.services.projects.snapshot import ProjectSnapshot
 from crowdcat.unit_of_work import unit_of_work
 
@@ -140,20 +143,51 @@ def _reserved_response(project: ProjectSnapshot, reserved: assignment.Reserved,
 @unit_of_work
 @token_required
 def submit(item_id: int):
-    """Store {"values": {...}} or {"skip": reason}; 201, 422, 409 or 404."""
+    """Store {"values": {...}}, {"values": {...}, "rows": [...]} (a list item) or
+    {"skip": reason}; 201, 422, 409 or 404."""
     try:
         body = request_body.json_object()
     except request_body.BodyRefused as exc:
         _check_open(item_id)  # 404 before 400
         return error(400, exc.message, code=exc.code)
+    if "rows" in body:  # only a body with rows pays for what follows
+        return _submit_rows(item_id, body)
     if ("values" in body) == ("skip" in body):
         _check_open(item_id)  # 404 before 400
         return error(400, _('Send a JSON object with either "values" or "skip".'))
     # A refusal goes to crowdcat.errors: 404 (closed or restricted: the same answer as any
     # unknown address), 409, 422 with the fields' messages.
+    try:
+        submission = submissions.submit(
+            db.session, page=item_id, user=api_user_id(), values=body.get("values"),
+            skip_reason=body.get("skip"),
+        )
+    except InvalidValues as exc:
+        if "rows" in exc.errors:  # an item of a list project, sent without its rows
+            raise InvalidValues(exc.errors | {"rows": _l(
+                'This item is keyed as a list: send its rows as "rows": [{field: value, '
+                '...}, ...] (at least one, at most %(max)d) with the header\'s "values".',
+                max=MAX_ROWS)}) from exc
+        raise
+    return jsonify(submissions.to_dict(submission)), 201
+
+
+def _submit_rows(item_id: int, body: dict) -> tuple[Response, int] | Response:
+    """A body with "rows": a list item's header values and rows (refused for other items)."""
+    if "skip" in body:
+        _check_open(item_id)  # 404 before 400
+        return error(400, _('A skip has no "rows": send "values" and "rows", or "skip" '
+                            'alone.'))
+    project_id = db.session.scalar(select(Item.project_id).where(Item.id == item_id))
+    project = (snapshot.load(db.session, project_id=project_id)
+               if project_id is not None else None)
+    if project is None or not project.list_mode:
+        _check_open(item_id)  # 404 before 422: a restricted item is not described
+        message = _('This item is not keyed as a list: send its "values" without "rows".')
+        return error(422, message, code="not_a_list", fields={"rows": message})
     submission = submissions.submit(
         db.session, page=item_id, user=api_user_id(), values=body.get("values"),
-        skip_reason=body.get("skip"),
+        rows=body["rows"],
     )
     return jsonify(submissions.to_dict(submission)), 201
 

@@ -46,10 +46,13 @@ class FieldSpecSnapshot:
         return normalizer_of(self)
 
     def as_json(self) -> dict[str, Any]:
-        """The field as the API describes it."""
+        """The field as the API describes it; `part` says where a list item keys it: "row"
+        (a column of the grid, once per row) or "header" (once per item, as every field of a
+        project that is not in list mode)."""
         return {"key": self.key, "kind": self.kind.value, "label": self.labels,
                 "help": self.help, "required": self.required, "choices": self.choices or [],
-                "default": (self.options or {}).get("default")}
+                "default": (self.options or {}).get("default"),
+                "part": "row" if is_row_field(self) else "header"}
 
 
 @dataclass(frozen=True)
