@@ -12,8 +12,11 @@ after an unmeasured warm-up (WARM_UP requests of mixed: every pooled connection 
 statements), in rounds (default 3): each round's ratios are taken against its own healthz
 phase, and the medians over the rounds are reported (a shared machine drifts over a run).
 Prints req/s, p50 and p95 per phase and round. Databases are dropped at the end.
+With --rows N the project is in list mode (keying_seed.py --rows) and each submission sends
+the header's values and N rows (rows_for: realistic, mostly agreeing between volunteers).
 
     python benchmarks/keying_load.py --database sqlite --items 10000
+    python benchmarks/keying_load.py --database postgresql --items 10000 --rows 15
     python benchmarks/keying_load.py --database postgresql --items 1000000 --rounds 5
 """
 from __future__ import annotations
@@ -36,6 +39,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from keying_seed import (  # noqa: E402
+    HEADER_KEYS,
     ROOT,
     SLUG,
     autovacuum,
@@ -59,6 +63,46 @@ def values_for(item_id: int, rng: random.Random) -> dict[str, str]:
         "pages": rng.choice(["3", "3", "3", "三", "4"]), "doc_type": "訓令",
         "classification": "普通", "language": "漢語", "notes": "",
     }
+
+
+CREATORS = ["浙江省政府", "浙江省民政廳", "杭州市政府", "浙江省教育廳"]
+DOC_TYPES = ["訓令", "呈", "函", "代電"]
+
+
+def rows_for(item_id: int, rng: random.Random, count: int) -> list[dict[str, str]]:
+    """A list item's rows as a volunteer types them: the same files for every volunteer
+    (seeded by the item), typed a little differently (a date's form, 同上 for a repeated
+    責任者, a page count in figures or characters), now and then a cell really differing."""
+    files = random.Random(item_id)
+    rows = []
+    for n in range(1, count + 1):
+        creator = files.choice(CREATORS)
+        same_creator = bool(rows) and files.random() < 0.3
+        pages = str(files.randint(1, 12))
+        row = {
+            "item_no": str(n), "title": f"關於第{item_id}卷第{n}件{files.choice(DOC_TYPES)}事由",
+            "creator": (rows[-1]["_creator"] if same_creator else creator),
+            "doc_no": f"府秘字第{item_id % 900 + n}號" if files.random() < 0.5 else "",
+            "recipient": "", "date": rng.choice(DATES),
+            "pages": rng.choice([pages, pages, pages, "三" if pages == "3" else pages]),
+            "doc_type": "訓令", "classification": "普通", "language": "漢語", "notes": "",
+        }
+        row["_creator"] = row["creator"]
+        if same_creator and rng.random() < 0.5:
+            row["creator"] = rng.choice(["同上", "〃"])  # a ditto mark, resolved to the same
+        if rng.random() < 0.01:
+            row["pages"] = str(int(pages) + 1)  # a real disagreement in one cell
+        rows.append(row)
+    return [{k: v for k, v in row.items() if k != "_creator"} for row in rows]
+
+
+def body_for(item_id: int, rng: random.Random, rows: int = 0) -> dict:
+    """A submission's JSON body: the values, and with rows > 0 the header and `rows` rows."""
+    values = values_for(item_id, rng)
+    if not rows:
+        return {"values": values}
+    return {"values": {key: values[key] for key in HEADER_KEYS},
+            "rows": rows_for(item_id, rng, rows)}
 
 
 def free_port() -> int:
@@ -182,7 +226,8 @@ async def timed(client: httpx.AsyncClient, phase: Phase, method: str, url: str, 
 
 async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                     max_requests: int, shared_pool: bool = False,
-                    rounds: int = 1, maintain=None, cpu=None) -> list[list[dict]]:  # noqa: ANN001
+                    rounds: int = 1, maintain=None, cpu=None,  # noqa: ANN001
+                    rows: int = 0) -> list[list[dict]]:
     """All phases against one server, `rounds` times: a list of phase summaries per round.
 
     Each round runs healthz, next, submit and mixed, so that every ratio is taken against a
@@ -238,7 +283,7 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                 token, item_id = reserved.pop()
                 await timed(client, phase, "POST", f"/api/v1/items/{item_id}/submissions",
                             headers={"Authorization": f"Bearer {token}"},
-                            json={"values": values_for(item_id, rng)})
+                            json=body_for(item_id, rng, rows))
 
         async def mixed(i, phase, deadline, running):  # noqa: ANN001, ANN202
             client = pool[i]
@@ -252,7 +297,7 @@ async def benchmark(base: str, clients: int, duration: float, volunteers: int,
                 if response is not None and response.status_code == 200:
                     item_id = response.json()["item_id"]
                     await timed(client, phase, "POST", f"/api/v1/items/{item_id}/submissions",
-                                headers=headers, json={"values": values_for(item_id, rng)})
+                                headers=headers, json=body_for(item_id, rng, rows))
 
         async def run(name, job, limit):  # noqa: ANN001, ANN202
             if maintain is not None:
@@ -390,6 +435,8 @@ def main() -> None:
                         help="rounds of healthz, next, submit, mixed (ratios per round)")
     parser.add_argument("--max-requests", type=int, default=20_000, help="per phase (bound)")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--rows", type=int, default=0,
+                        help="list mode: submissions of the header and N rows (issue 16)")
     parser.add_argument("--shared-pool", action="store_true",
                         help="one httpx client for all (slower client: inflates the ratios)")
     args = parser.parse_args()
@@ -397,9 +444,10 @@ def main() -> None:
     url, data_dir = create_database(args.database)
     server = None
     try:
-        timings = seed(url, data_dir, args.pages, args.volunteers, args.images)
+        timings = seed(url, data_dir, args.pages, args.volunteers, args.images, args.rows)
         print(f"# {args.database}, {args.pages:,} items of {args.images} images, "
-              f"{args.volunteers:,} volunteers; "
+              f"{args.volunteers:,} volunteers"
+              f"{f', list mode, {args.rows} rows per submission' if args.rows else ''}; "
               f"seeded in {sum(timings.values()):.1f}s {json.dumps(timings)}", flush=True)
         print("## plans of the hot queries")
         for line in explain(url):
@@ -408,7 +456,8 @@ def main() -> None:
         maintain = vacuum(url) if args.database == "postgresql" else None
         results = asyncio.run(benchmark(base, args.clients, args.duration, args.volunteers,
                                         args.max_requests, args.shared_pool, args.rounds,
-                                        maintain, lambda: cpu_seconds(server.pid)))
+                                        maintain, lambda: cpu_seconds(server.pid),
+                                        args.rows))
         pooling = "one shared pool" if args.shared_pool else "one connection each"
         print(f"# gunicorn {args.workers} workers x {args.threads} threads, "
               f"{args.clients} clients ({pooling}), {args.rounds} rounds, "
@@ -419,7 +468,7 @@ def main() -> None:
             f"{phase} {m['ratio']:.0%} of healthz (p95 {m['p95_ms']:.0f} ms)"
             for phase, m in medians.items() if phase != "healthz"))
         print("JSON " + json.dumps({"database": args.database, "items": args.pages,
-                                    "images": args.images,
+                                    "images": args.images, "rows": args.rows,
                                     "rounds": results, "medians": medians}))
         print("## plans of the hot queries after the run (tables filled, ANALYZEd)")
         _analyze(url)

@@ -26,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 
 POSTGRES_ADMIN = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 SLUG = "bench"
+# The header fields of the list-mode project (keyed once per item); the rest are row fields.
+HEADER_KEYS = ("fonds_no", "catalog_no", "volume_no")
 
 
 def token_for(n: int) -> str:
@@ -82,12 +84,27 @@ def _series(dialect: str, count: int) -> str:
     return f"SELECT n FROM generate_series(1, {count}) AS s(n)"
 
 
-def seed(url: str, data_dir: Path, pages: int, volunteers: int, images: int = 4
-         ) -> dict[str, float]:
-    """Fill the database; return timings in seconds."""
+def field_definitions(list_mode: bool = False) -> list[dict]:
+    """The 民國 template's fields; in list mode its keyed fields but HEADER_KEYS are row
+    fields (options part "row"; a row takes no page-count prefill)."""
+    from crowdcat.services.projects.templates import TEMPLATES
+
+    definitions = []
+    for definition in TEMPLATES["republic_file_level"]:
+        definition = dict(definition)
+        if list_mode and definition.get("keyed", True) and definition["key"] not in HEADER_KEYS:
+            options = {k: v for k, v in (definition.get("options") or {}).items()
+                       if k != "page_count"}
+            definition["options"] = options | {"part": "row"}
+        definitions.append(definition)
+    return definitions
+
+
+def seed(url: str, data_dir: Path, pages: int, volunteers: int, images: int = 4,
+         rows: int = 0) -> dict[str, float]:
+    """Fill the database (a list-mode project when rows > 0); return timings in seconds."""
     from crowdcat.models import FieldSpec, Project, ProjectStatus
     from crowdcat.models.item import NOT_FULL_SQL
-    from crowdcat.services.projects.templates import TEMPLATES
 
     timings = {}
     start = time.perf_counter()
@@ -100,7 +117,7 @@ def seed(url: str, data_dir: Path, pages: int, volunteers: int, images: int = 4
             slug=SLUG, title="Benchmark", status=ProjectStatus.ACTIVE, agree_needed=2,
             max_submissions=5, reservation_minutes=30,
         ).returning(Project.id)).scalar_one()
-        for position, definition in enumerate(TEMPLATES["republic_file_level"]):
+        for position, definition in enumerate(field_definitions(rows > 0)):
             values = {"required": False, "keyed": True, "choices": [], "options": {},
                       "help": {}} | definition
             conn.execute(sa.insert(FieldSpec).values(project_id=project_id, position=position,
@@ -185,9 +202,11 @@ def main() -> None:
     parser.add_argument("--items", "--pages", dest="pages", type=int, default=10_000)
     parser.add_argument("--images", type=int, default=4, help="images per item")
     parser.add_argument("--volunteers", type=int, default=10_000)
+    parser.add_argument("--rows", type=int, default=0,
+                        help="list mode: a project of header and row fields (N > 0)")
     args = parser.parse_args()
     url, data_dir = create_database(args.database)
-    print(seed(url, data_dir, args.pages, args.volunteers, args.images))
+    print(seed(url, data_dir, args.pages, args.volunteers, args.images, args.rows))
     print(url)
 
 
