@@ -25,6 +25,7 @@ BIN = Path(sys.executable).parent
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 DEMO_SLUG = "republic-files-demo"
+LIST_SLUG = "volume-lists-demo"
 # (file name, account to log in as or None, path or a callable taking the page, UI language)
 SCREENS = [
     ("home", None, "/", "zh_Hant"),
@@ -34,6 +35,9 @@ SCREENS = [
     ("review", "reviewer", "first-review-entry", "zh_Hant"),
     ("project-admin", "admin", f"/admin/projects/{DEMO_SLUG}", "zh_Hant"),
     ("export", "admin", f"/review/{DEMO_SLUG}/export", "en"),
+    # The second demo project keys 卷內文件目錄 pages as lists of rows.
+    ("list-keying", "vol1", f"/projects/{LIST_SLUG}/key", "zh_Hant"),
+    ("list-review", "reviewer", f"first-review-entry:{LIST_SLUG}", "zh_Hant"),
 ]
 
 
@@ -96,8 +100,9 @@ def main() -> int:
                         page.fill("input[name=email]", email)
                         page.fill("input[name=password]", password)
                         page.locator("main form [type=submit]").last.click()
-                    if target == "first-review-entry":
-                        page.goto(f"/review/{DEMO_SLUG}")
+                    if target.startswith("first-review-entry"):
+                        _, _, slug = target.partition(":")
+                        page.goto(f"/review/{slug or DEMO_SLUG}")
                         page.locator("a[href*='/review/entries/']").first.click()
                     else:
                         page.goto(target)
