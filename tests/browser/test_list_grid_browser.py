@@ -100,3 +100,65 @@ def test_key_three_rows_with_the_keyboard_ditto_add_and_delete(browser_page, fac
     expect(page.locator("#r2_author")).to_have_value("同上")
     expect(page.locator("#r2_author-ditto")).to_have_text("= 行政院")
     expect(page.locator("#f_volume")).to_have_value("0276")
+
+
+def _guide_at(page, share: int) -> None:  # noqa: ANN001
+    """The viewer guide stands at `share` percent of the scan's height."""
+    guide = page.locator("figure.viewer .viewer-guide")
+    expect(guide).to_have_attribute("aria-valuenow", str(share))
+    top = guide.evaluate("g => parseFloat(g.style.top)")
+    assert round(top) == share
+
+
+def test_the_viewer_guide_keeps_its_place_for_each_row_across_a_reload(browser_page, factory):
+    project = factory.project(fields=LIST_FIELDS)
+    item = factory.item(project)
+    user = factory.user()
+    page = browser_page
+    _log_in(page, user.email)
+    page.goto(f"/projects/{project.slug}/key")
+    expect(page).to_have_url(re.compile(f"/pages/{item.id}$"))
+
+    # Row 1 starts with the guide a fifth of the way down; Alt+PageDown nudges it lower.
+    page.locator("#r1_seq").focus()
+    _guide_at(page, 20)
+    for _ in range(5):
+        page.keyboard.press("Alt+PageDown")
+    _guide_at(page, 25)
+    expect(page.locator("#r1_seq")).to_be_focused()
+    _type_row(page, "1", "行政院", "關於徵集民國檔案的訓令", "民國三十七年五月十日")
+
+    # A new row 2 gets the guide just under row 1's; the volunteer drags it lower.
+    expect(page.locator("#r2_seq")).to_be_focused()
+    _guide_at(page, 29)
+    figure = page.locator("figure.viewer").bounding_box()
+    line = page.locator("figure.viewer .viewer-guide").bounding_box()
+    middle = figure["x"] + figure["width"] / 2
+    page.mouse.move(middle, line["y"])
+    page.mouse.down()
+    page.mouse.move(middle, figure["y"] + figure["height"] * 0.4, steps=5)
+    page.mouse.up()
+    _guide_at(page, 40)
+    page.locator("#r2_seq").focus()
+    _type_row(page, "2", "內政部", "呈報檔案清冊", "民國三十七年七月一日", end="Tab")
+
+    # Each row brings back its own place.
+    page.locator("#r1_title").focus()
+    _guide_at(page, 25)
+    page.locator("#r2_author").focus()
+    _guide_at(page, 40)
+
+    # After a reload the places are still kept, per row.
+    page.wait_for_function(
+        "Object.keys(localStorage).some(k => k.startsWith('crowdcat:draft:')"
+        " && localStorage.getItem(k).includes('呈報檔案清冊'))")
+    page.reload()
+    expect(page.locator("#row-count")).to_have_text("2 列")
+    page.locator("#r2_seq").focus()
+    _guide_at(page, 40)
+    page.locator("#r1_seq").focus()
+    _guide_at(page, 25)
+    page.keyboard.press("Alt+PageUp")
+    _guide_at(page, 24)
+    page.locator("#r2_date").focus()
+    _guide_at(page, 40)
