@@ -20,6 +20,9 @@ from tests.factories import SIMPLE_FIELDS
 from tests.factories_review import ReviewFactory
 from tests.factories_scans import scan
 
+# A page turned is ready when its tiles are drawn: cut by the test server, slow on a busy CI.
+READY_MS = 20_000
+
 pytestmark = pytest.mark.browser
 
 COUNTED = [spec | {"options": {"page_count": True}} if spec["key"] == "pages" else spec
@@ -72,7 +75,7 @@ def test_turn_pages_with_keys_and_buttons_keeping_each_pages_rotation(browser_pa
     page.keyboard.press("PageDown")
     expect(label).to_have_text("第 2 / 3 頁")
     expect(figure).to_have_attribute("data-image-id", str(images[1]))
-    expect(figure).to_have_attribute("data-state", "ready")
+    expect(figure).to_have_attribute("data-state", "ready", timeout=READY_MS)
     expect(figure).to_have_attribute("data-rotation", "0")  # page 2 has its own view
     expect(figure.locator(".viewer-thumb[aria-current]")).to_have_attribute(
         "data-page", "2")
@@ -89,7 +92,7 @@ def test_turn_pages_with_keys_and_buttons_keeping_each_pages_rotation(browser_pa
     expect(label).to_have_text("第 1 / 3 頁")
     expect(figure).to_have_attribute("data-image-id", str(images[0]))
     expect(figure).to_have_attribute("data-rotation", "90")  # page 1 as the volunteer left it
-    expect(figure).to_have_attribute("data-state", "ready")
+    expect(figure).to_have_attribute("data-state", "ready", timeout=READY_MS)
     assert page.evaluate(
         "() => document.querySelector('figure.viewer').viewer.viewport.getRotation()") == 90
 
@@ -120,13 +123,13 @@ def test_a_reload_keeps_the_page_shown_and_its_view(browser_page, factory, sessi
     _open_keying(page, project, item)
     figure = page.locator("figure.viewer")
     page.get_by_role("button", name="下一頁").click()
-    expect(figure).to_have_attribute("data-state", "ready")
+    expect(figure).to_have_attribute("data-state", "ready", timeout=READY_MS)
     page.get_by_role("button", name="向左旋轉").click()
     page.get_by_role("button", name="反相").click()
     expect(figure).to_have_attribute("data-rotation", "270")
     page.reload()  # as after a refused submit: the volunteer is still on the item
     expect(figure.locator(".viewer-page-label")).to_have_text("第 2 / 3 頁")
-    expect(figure).to_have_attribute("data-state", "ready")
+    expect(figure).to_have_attribute("data-state", "ready", timeout=READY_MS)
     expect(figure).to_have_attribute("data-rotation", "270")
     expect(figure).to_have_attribute("data-invert", "true")
     page.keyboard.press("PageUp")
@@ -158,12 +161,12 @@ def test_review_screen_has_the_page_strip(browser_page, factory, session):
     _log_in(page, reviewer.email)
     page.goto(f"/review/entries/{entry.id}")
     figure = page.locator("figure.viewer")
-    expect(figure).to_have_attribute("data-state", "ready")
+    expect(figure).to_have_attribute("data-state", "ready", timeout=READY_MS)
     expect(figure.locator(".viewer-page-label")).to_have_text("第 1 / 3 頁")
     page.keyboard.press("Escape")
     page.get_by_role("button", name="下一頁").click()
     expect(figure.locator(".viewer-page-label")).to_have_text("第 2 / 3 頁")
-    expect(figure).to_have_attribute("data-state", "ready")
+    expect(figure).to_have_attribute("data-state", "ready", timeout=READY_MS)
 
 
 def _line(text: str, y: int) -> dict:
